@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import dev.fiber.tasks.util.PythonText;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -78,7 +79,7 @@ public final class VqaAnswerNormalizer {
         String cleaned = stripPunctuation(answer);
         cleaned = stripPeriods(cleaned);
         List<String> words = new ArrayList<>();
-        for (String word : pythonSplit(cleaned.toLowerCase(Locale.ROOT))) {
+        for (String word : PythonText.split(cleaned.toLowerCase(Locale.ROOT))) {
             String mapped = NUMBER_WORDS.getOrDefault(word, word);
             if (!ARTICLES.contains(mapped)) {
                 words.add(mapped);
@@ -138,38 +139,6 @@ public final class VqaAnswerNormalizer {
             i = next;
         }
         return out.toString();
-    }
-
-    /** Python's {@code str.split()} without arguments: runs of Unicode whitespace separate, ends ignored. */
-    static List<String> pythonSplit(String s) {
-        List<String> parts = new ArrayList<>();
-        int start = -1;
-        for (int i = 0; i < s.length(); ) {
-            int cp = s.codePointAt(i);
-            boolean space = isPythonWhitespace(cp);
-            if (space && start >= 0) {
-                parts.add(s.substring(start, i));
-                start = -1;
-            } else if (!space && start < 0) {
-                start = i;
-            }
-            i += Character.charCount(cp);
-        }
-        if (start >= 0) {
-            parts.add(s.substring(start));
-        }
-        return parts;
-    }
-
-    /**
-     * Python's {@code str.isspace()} for one code point: the space separators (Zs), line and paragraph
-     * separators, the ASCII controls TAB..CR and FS..US, and NEL (U+0085).
-     *
-     * @param cp a code point
-     * @return whether Python's {@code str.split()} splits on it
-     */
-    static boolean isPythonWhitespace(int cp) {
-        return Character.isWhitespace(cp) || Character.isSpaceChar(cp) || cp == 0x85;
     }
 
     private static Map<String, String> loadContractions() {
