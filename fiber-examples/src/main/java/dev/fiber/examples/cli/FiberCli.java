@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             VqaVocabCommand.class,
+            ModelsCommand.class,
         })
 public final class FiberCli implements Runnable {
 
