@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             VqaVocabCommand.class,
             ModelsCommand.class,
+            IndexBenchCommand.class,
         })
 public final class FiberCli implements Runnable {
 
