@@ -97,14 +97,18 @@ public final class Downloader {
         Object jvmLock = JVM_LOCKS.computeIfAbsent(abs, p -> new Object());
         synchronized (jvmLock) {
             Path lockFile = sibling(abs, ".lock");
-            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                    FileLock ignored = ch.lock()) {
-                if (Files.isRegularFile(abs)) {
-                    verifyCached(abs, expected);
+            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                FileLock lock = ch.lock();
+                try {
+                    if (Files.isRegularFile(abs)) {
+                        verifyCached(abs, expected);
+                    } else {
+                        fetchVerified(url, abs, expected);
+                    }
                     return abs;
+                } finally {
+                    lock.release();
                 }
-                fetchVerified(url, abs, expected);
-                return abs;
             }
         }
     }

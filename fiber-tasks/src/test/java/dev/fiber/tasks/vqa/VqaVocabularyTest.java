@@ -88,6 +88,12 @@ class VqaVocabularyTest {
             assertEquals(gs.get(n).getAsDouble(), VqaTargets.score(Integer.parseInt(n)), 0.0, "get_score(" + n + ")");
         }
         assertThrows(IllegalArgumentException.class, () -> VqaTargets.score(-1));
+        // and against the training reference's record of the official function
+        JsonObject ref = JsonParser.parseString(Files.readString(TasksTestData.file("train/metrics.json")))
+                .getAsJsonObject().getAsJsonObject("vqa_get_score").getAsJsonObject("values");
+        for (String n : ref.keySet()) {
+            assertEquals(ref.get(n).getAsDouble(), VqaTargets.score(Integer.parseInt(n)), 0.0, "get_score(" + n + ")");
+        }
     }
 
     @Test
