@@ -1,13 +1,12 @@
 package dev.fiber.core.text;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.MalformedJsonException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -155,24 +154,23 @@ public final class ByteLevelBpe {
      * @throws IOException if the stream is not a JSON object of integers
      */
     static Map<String, Integer> readVocab(InputStream in) throws IOException {
-        Reader r = new InputStreamReader(in, StandardCharsets.UTF_8);
-        JsonElement root;
+        JsonReader r = new JsonReader(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
+        Map<String, Integer> vocab = new LinkedHashMap<>(100_000);
         try {
-            root = JsonParser.parseReader(r);
-        } catch (RuntimeException e) {
-            throw new IOException("vocab.json is not valid JSON: " + e.getMessage(), e);
-        }
-        if (!root.isJsonObject()) {
-            throw new IOException("vocab.json must be a JSON object mapping token -> id");
-        }
-        JsonObject obj = root.getAsJsonObject();
-        Map<String, Integer> vocab = new LinkedHashMap<>(obj.size() * 2);
-        for (Map.Entry<String, JsonElement> e : obj.entrySet()) {
-            JsonElement v = e.getValue();
-            if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) {
-                throw new IOException("vocab.json: id of token '" + e.getKey() + "' is not a number");
+            if (r.peek() != JsonToken.BEGIN_OBJECT) {
+                throw new IOException("vocab.json must be a JSON object mapping token -> id");
             }
-            vocab.put(e.getKey(), v.getAsInt());
+            r.beginObject();
+            while (r.hasNext()) {
+                String token = r.nextName();
+                if (r.peek() != JsonToken.NUMBER) {
+                    throw new IOException("vocab.json: id of token '" + token + "' is not a number");
+                }
+                vocab.put(token, r.nextInt());
+            }
+            r.endObject();
+        } catch (IllegalStateException | NumberFormatException | MalformedJsonException e) {
+            throw new IOException("vocab.json is not valid JSON: " + e.getMessage(), e);
         }
         if (vocab.isEmpty()) {
             throw new IOException("vocab.json is empty");

@@ -10,9 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Writes the HuggingFace {@code tokenizer.json} of {@code RobertaTokenizerFast} for a RoBERTa
- * vocabulary: the file fine-grained FIBER's {@code AutoTokenizer.from_pretrained("roberta-base")} loads
- * and DJL's {@code HuggingFaceTokenizer} needs. It is generated from {@code vocab.json} +
+ * Writes a HuggingFace {@code tokenizer.json} equivalent to the {@code RobertaTokenizerFast} that
+ * fine-grained FIBER's {@code AutoTokenizer.from_pretrained("roberta-base")} loads (the format DJL's
+ * {@code HuggingFaceTokenizer} reads). It is generated from {@code vocab.json} +
  * {@code merges.txt} so nothing beyond those two files has to be shipped: BPE model (no dropout, no unk
  * token, merges in rank order), ByteLevel pre-tokenizer without prefix space, RobertaProcessing
  * post-processor ({@code <s> ... </s>}, trimmed offsets), ByteLevel decoder, and the five special tokens
