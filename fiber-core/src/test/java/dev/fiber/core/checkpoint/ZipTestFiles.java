@@ -107,6 +107,13 @@ final class ZipTestFiles {
      * @param deflateSmall deflate-compress records named {@code *data.pkl} (torch never does; readers should cope)
      */
     static byte[] write(Map<String, byte[]> records, boolean zip64, boolean deflateSmall) {
+        return write(records, zip64, name -> deflateSmall && name.endsWith("data.pkl"));
+    }
+
+    /**
+     * Writes an archive, deflating the records {@code deflate} selects.
+     */
+    static byte[] write(Map<String, byte[]> records, boolean zip64, java.util.function.Predicate<String> deflate) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream central = new ByteArrayOutputStream();
         int count = 0;
@@ -115,9 +122,9 @@ final class ZipTestFiles {
             byte[] data = e.getValue();
             CRC32 crc = new CRC32();
             crc.update(data);
-            boolean deflate = deflateSmall && e.getKey().endsWith("data.pkl");
-            byte[] stored = deflate ? deflate(data) : data;
-            int method = deflate ? 8 : 0;
+            boolean compress = deflate.test(e.getKey());
+            byte[] stored = compress ? deflate(data) : data;
+            int method = compress ? 8 : 0;
             long offset = out.size();
             int base = out.size() + 30 + name.length + 4;
             int pad = (64 - base % 64) % 64;
