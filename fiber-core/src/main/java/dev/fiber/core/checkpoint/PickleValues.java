@@ -63,7 +63,7 @@ final class PickleValues {
             return "list";
         }
         if (o instanceof PyDict d) {
-            return d.className();
+            return d.className().equals("builtins.dict") ? "dict" : d.className();
         }
         if (o instanceof FrozenSetValue) {
             return "frozenset";
