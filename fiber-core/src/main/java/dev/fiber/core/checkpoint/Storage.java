@@ -125,7 +125,7 @@ final class Storage {
         return b;
     }
 
-    /** Feeds bytes of a sequential whole-record read to the CRC; call {@link #finishCrc} at the end. */
+    /** Checks the CRC-32 computed over a sequential read of the whole record, and remembers success. */
     void verifyCrc(CRC32 running) throws CheckpointException {
         if (crc >= 0 && running.getValue() != crc) {
             throw error(String.format("CRC-32 mismatch: the record's data is corrupt (expected %08x, got %08x)",

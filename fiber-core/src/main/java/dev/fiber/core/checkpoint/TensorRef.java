@@ -93,7 +93,7 @@ public final class TensorRef {
                         + slice.storage().name() + " has only " + slice.numel() + " elements");
             }
         }
-        return new TensorRef(key, slice.storage(), n > 0 ? base : 0, shape.clone(), strides.clone(), n);
+        return new TensorRef(key, slice.storage(), base, shape.clone(), strides.clone(), n);
     }
 
     /** A whole storage as a one-dimensional tensor (a bare storage pickled outside any tensor). */

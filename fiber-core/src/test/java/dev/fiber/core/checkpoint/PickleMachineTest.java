@@ -226,6 +226,32 @@ class PickleMachineTest {
     }
 
     @Test
+    void allowListIsExactlyTheDocumentedOne() throws Exception {
+        java.util.Set<String> want = new java.util.TreeSet<>(List.of("torch._utils._rebuild_tensor_v2",
+                "torch._utils._rebuild_tensor", "torch._utils._rebuild_parameter",
+                "torch._utils._rebuild_parameter_with_state", "torch._tensor._rebuild_from_type_v2", "torch.Tensor",
+                "torch.nn.parameter.Parameter", "torch.FloatStorage", "torch.HalfStorage", "torch.BFloat16Storage",
+                "torch.DoubleStorage", "torch.LongStorage", "torch.IntStorage", "torch.ShortStorage",
+                "torch.CharStorage", "torch.ByteStorage", "torch.BoolStorage", "torch.Size", "torch.device",
+                "collections.OrderedDict", "builtins.dict", "pytorch_lightning.utilities.parsing.AttributeDict",
+                "lightning.pytorch.utilities.parsing.AttributeDict", "lightning_fabric.utilities.data.AttributeDict",
+                "lightning.fabric.utilities.data.AttributeDict", "collections.defaultdict", "argparse.Namespace",
+                "builtins.list", "builtins.tuple", "builtins.set", "builtins.frozenset", "builtins.bytearray",
+                "builtins.bytes", "_codecs.encode", "copyreg._reconstructor", "builtins.object", "builtins.int",
+                "builtins.float", "builtins.str", "builtins.bool",
+                "pytorch_lightning.callbacks.model_checkpoint.ModelCheckpoint",
+                "pytorch_lightning.callbacks.early_stopping.EarlyStopping",
+                "pytorch_lightning.callbacks.lr_monitor.LearningRateMonitor"));
+        assertEquals(want, new java.util.TreeSet<>(SafeGlobals.allowed().keySet()),
+                "a change to the allow-list must be reviewed and documented in docs/CHECKPOINTS.md");
+        String doc = java.nio.file.Files.readString(dev.fiber.core.TestData.root().resolve("docs/CHECKPOINTS.md"));
+        for (String name : List.of("_rebuild_tensor_v2", "_rebuild_from_type_v2", "collections.OrderedDict",
+                "argparse.Namespace", "AttributeDict", "ModelCheckpoint", "_codecs.encode", "copyreg._reconstructor")) {
+            assertTrue(doc.contains(name), name + " is documented");
+        }
+    }
+
+    @Test
     void textOpcodesOfPython2() throws Exception {
         byte[] p = ("(dp0\nS'a\\'b\\x41\\n'\np1\nI01\nsS\"k\"\nF-2.5e3\nsVu\\u00e9\\U0001f600\nL12345678901234567890L\n"
                 + "sU\u0002hi" + "N" + "s.").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);

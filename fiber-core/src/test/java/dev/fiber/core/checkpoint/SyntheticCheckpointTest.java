@@ -281,8 +281,11 @@ class SyntheticCheckpointTest {
      */
     @Test
     void multiGigabyteStorageIsNeverRead() throws Exception {
+        String fs = Files.getFileStore(dir).type();
+        Assumptions.assumeTrue(List.of("ext4", "ext3", "xfs", "btrfs", "tmpfs", "zfs", "f2fs", "overlay", "apfs")
+                .contains(fs), "needs a file system with sparse files, got " + fs);
         Assumptions.assumeTrue(Files.getFileStore(dir).getUsableSpace() > (8L << 30),
-                "needs room for a 5 GB sparse file in case the file system does not support holes");
+                "needs room for a 5 GB sparse file");
         long bigNumel = (5L << 30) / 4;
         PickleWriter w = new PickleWriter().proto(2).emptyDict().mark();
         w.str("queue").tensor("FloatStorage", "0", bigNumel, 0, new long[] {bigNumel / 1024, 1024}, new long[] {1024, 1});
