@@ -76,14 +76,19 @@ public final class CheckpointSummary {
             tensors.add(new TensorInfo(t.key(), t.dtype().torchName(), t.shape(), t.numel(), t.storageName(),
                     t.storageOffset()));
             String d = t.dtype().torchName();
-            elementsByDtype.merge(d, t.numel(), Long::sum);
-            bytesByDtype.merge(d, t.nbytes(), Long::sum);
-            elements += t.numel();
-            bytes += t.nbytes();
+            elementsByDtype.merge(d, t.numel(), CheckpointSummary::saturatedAdd);
+            bytesByDtype.merge(d, t.nbytes(), CheckpointSummary::saturatedAdd);
+            elements = saturatedAdd(elements, t.numel());
+            bytes = saturatedAdd(bytes, t.nbytes());
             if (storages.add(t.storageName())) {
                 storageBytes += t.storageNumel() * t.dtype().byteSize();
             }
         }
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
     }
 
     /**

@@ -265,7 +265,7 @@ public final class SafeTensors implements AutoCloseable {
                 }
                 n = Math.multiplyExact(n, d);
             }
-            if ((long) data.remaining() != n * dtype.byteSize()) {
+            if ((long) data.remaining() != Math.multiplyExact(n, (long) dtype.byteSize())) {
                 throw new IllegalArgumentException(dtype + Arrays.toString(shape) + " needs " + n * dtype.byteSize()
                         + " bytes, got " + data.remaining());
             }

@@ -166,9 +166,13 @@ public final class TensorRef {
         return numel;
     }
 
-    /** @return bytes the tensor's elements take in its dtype */
+    /**
+     * @return bytes the tensor's elements take in its dtype ({@link Long#MAX_VALUE} if that overflows,
+     *     which only a stride-0 expansion of absurd size can do)
+     */
     public long nbytes() {
-        return numel * storage.dtype().byteSize();
+        int es = storage.dtype().byteSize();
+        return numel > Long.MAX_VALUE / es ? Long.MAX_VALUE : numel * es;
     }
 
     /** @return the DJL shape */

@@ -206,6 +206,23 @@ class CheckpointFuzzTest {
     }
 
     private static void readTensor(TensorRef t) throws CheckpointException {
+        t.nbytes();
+        if (t.numel() > Integer.MAX_VALUE - 16) {
+            // more elements than an array holds (a stride-0 expansion): every read must refuse, not allocate
+            for (int i = 0; i < 3; i++) {
+                try {
+                    switch (i) {
+                        case 0 -> t.readFloats();
+                        case 1 -> t.readRawBytes();
+                        default -> t.readDoubles();
+                    }
+                    throw new AssertionError("read of " + t + " with " + t.numel() + " elements did not refuse");
+                } catch (CheckpointException expected) {
+                    // refused before allocating
+                }
+            }
+            return;
+        }
         if (t.numel() > (1 << 22)) {
             return;
         }
@@ -223,7 +240,7 @@ class CheckpointFuzzTest {
 
     static Mutant mutate(Random r, Seed s, List<Seed> all) {
         byte[] b = s.bytes().clone();
-        int choice = r.nextInt(s.kind() == Kind.SAFETENSORS ? 10 : 11);
+        int choice = r.nextInt(s.kind() == Kind.SAFETENSORS ? 10 : 12);
         switch (choice) {
             case 0: {
                 int n = 1 + r.nextInt(8);
@@ -281,9 +298,49 @@ class CheckpointFuzzTest {
                 }
                 return new Mutant(s.kind() == Kind.ZIP ? safeFixCrcs(b) : b, "opcodes (" + n + ")");
             }
-            default:
+            case 10:
                 return tensorDataEdit(r, b);
+            default:
+                return tensorSpec(r);
         }
+    }
+
+    private static final String[] STORAGES = {"FloatStorage", "HalfStorage", "BFloat16Storage", "DoubleStorage",
+        "LongStorage", "IntStorage", "ShortStorage", "CharStorage", "ByteStorage", "BoolStorage"};
+
+    private static long dim(Random r) {
+        return switch (r.nextInt(6)) {
+            case 0 -> INTERESTING[r.nextInt(INTERESTING.length)];
+            case 1 -> 0;
+            case 2 -> 1;
+            default -> r.nextInt(9);
+        };
+    }
+
+    /** A well-formed archive whose one tensor has a random (often absurd) storage size, offset, shape and strides. */
+    private static Mutant tensorSpec(Random r) {
+        String storage = STORAGES[r.nextInt(STORAGES.length)];
+        int es = TorchDType.fromStorageClass(storage).byteSize();
+        int dims = r.nextInt(4);
+        long[] shape = new long[dims];
+        long[] stride = new long[dims];
+        boolean expand = r.nextInt(4) == 0;
+        long[] huge = {1L << 31, 1L << 32, 1L << 40, 1L << 61, 1L << 62, Long.MAX_VALUE, 3};
+        for (int i = 0; i < dims; i++) {
+            shape[i] = expand ? huge[r.nextInt(huge.length)] : dim(r);
+            stride[i] = expand ? 0 : dim(r);
+        }
+        int bytes = es * r.nextInt(40);
+        long numel = r.nextInt(8) == 0 ? dim(r) : bytes / es;
+        long offset = r.nextInt(3) == 0 ? dim(r) : r.nextInt(4);
+        byte[] pkl = new PickleWriter().proto(2).emptyDict().str("w").tensor(storage, "0", numel, offset, shape, stride)
+                .setitem().stop().bytes();
+        byte[] data = new byte[bytes];
+        r.nextBytes(data);
+        byte[] zip = SyntheticCheckpointTest.torchZip("t", pkl, Map.of("0", data), Map.of(), r.nextInt(4) == 0,
+                r.nextInt(4) == 0);
+        return new Mutant(zip, "tensorspec (" + storage + "[" + numel + "], offset " + offset + ", shape "
+                + Arrays.toString(shape) + ", stride " + Arrays.toString(stride) + ")");
     }
 
     private static byte[] splice(byte[] b, int at, int remove, byte[] insert) {

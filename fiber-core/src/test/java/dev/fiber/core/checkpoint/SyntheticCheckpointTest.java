@@ -187,6 +187,18 @@ class SyntheticCheckpointTest {
         UnsafeGlobalException u = (UnsafeGlobalException) refused(torchZip("a", complex, st, Map.of(), false, false),
                 "torch.ComplexFloatStorage");
         assertEquals("torch.ComplexFloatStorage", u.globalName());
+        // a stride-0 expansion may describe more elements than any array can hold: refused when read
+        try (TorchCheckpoint c = TorchCheckpoint.open(save("x.pt", torchZip("a",
+                oneTensor(12, 0, new long[] {1L << 40, 1L << 21}, new long[] {0, 0}), st, Map.of(), false, false)))) {
+            TensorRef t = c.stateDict().get("w");
+            assertEquals(1L << 61, t.numel());
+            assertEquals(Long.MAX_VALUE, t.nbytes());
+            for (org.junit.jupiter.api.function.Executable read : List.<org.junit.jupiter.api.function.Executable>of(
+                    t::readFloats, t::readLongs, t::readDoubles, t::readRawBytes)) {
+                assertThrows(CheckpointException.class, read);
+            }
+            CheckpointSummary.of(c).toText(true);
+        }
         // a view that is empty may point anywhere and reads nothing
         try (TorchCheckpoint c = TorchCheckpoint.open(save("e.pt", torchZip("a",
                 oneTensor(12, 1000, new long[] {0, 4}, new long[] {4, 1}), st, Map.of(), false, false)))) {
