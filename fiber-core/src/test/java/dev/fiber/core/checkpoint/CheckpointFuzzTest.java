@@ -240,7 +240,7 @@ class CheckpointFuzzTest {
 
     static Mutant mutate(Random r, Seed s, List<Seed> all) {
         byte[] b = s.bytes().clone();
-        int choice = r.nextInt(s.kind() == Kind.SAFETENSORS ? 10 : 12);
+        int choice = r.nextInt(s.kind() == Kind.SAFETENSORS ? 10 : 13);
         switch (choice) {
             case 0: {
                 int n = 1 + r.nextInt(8);
@@ -300,9 +300,69 @@ class CheckpointFuzzTest {
             }
             case 10:
                 return tensorDataEdit(r, b);
-            default:
+            case 11:
                 return tensorSpec(r);
+            default:
+                return randomPickle(r);
         }
+    }
+
+    private static final String[][] GLOBALS = {
+        {"collections", "OrderedDict"}, {"torch._utils", "_rebuild_tensor_v2"}, {"torch", "FloatStorage"},
+        {"torch._utils", "_rebuild_parameter"}, {"torch._tensor", "_rebuild_from_type_v2"}, {"torch", "Tensor"},
+        {"torch", "Size"}, {"torch", "device"}, {"torch", "float16"}, {"__builtin__", "set"},
+        {"builtins", "frozenset"}, {"builtins", "list"}, {"builtins", "tuple"}, {"builtins", "bytearray"},
+        {"_codecs", "encode"}, {"copy_reg", "_reconstructor"}, {"argparse", "Namespace"},
+        {"collections", "defaultdict"}, {"builtins", "object"}, {"builtins", "dict"}, {"os", "system"},
+        {"pytorch_lightning.callbacks.model_checkpoint", "ModelCheckpoint"}, {"torch._utils", "_rebuild_tensor"}};
+
+    /** A random but plausible sequence of opcodes, as the data.pkl of an archive with one small storage. */
+    private static Mutant randomPickle(Random r) {
+        PickleWriter w = new PickleWriter().proto(2 + r.nextInt(4));
+        int n = 1 + r.nextInt(60);
+        for (int i = 0; i < n; i++) {
+            switch (r.nextInt(24)) {
+                case 0 -> w.mark();
+                case 1 -> w.integer(dim(r));
+                case 2 -> w.str(r.nextBoolean() ? "storage" : "k" + r.nextInt(3));
+                case 3 -> w.str("0");
+                case 4 -> w.str("cpu");
+                case 5 -> {
+                    String[] g = GLOBALS[r.nextInt(GLOBALS.length)];
+                    if (r.nextBoolean()) {
+                        w.global(g[0], g[1]);
+                    } else {
+                        w.op(0x8c).op(g[0].length()).raw(g[0].getBytes()).op(0x8c).op(g[1].length()).raw(g[1].getBytes())
+                                .op(0x93);
+                    }
+                }
+                case 6 -> w.tuple();
+                case 7 -> w.op(0x85 + r.nextInt(3));
+                case 8 -> w.emptyTuple();
+                case 9 -> w.reduce();
+                case 10 -> w.binpersid();
+                case 11 -> w.emptyDict();
+                case 12 -> w.emptyList();
+                case 13 -> w.setitem();
+                case 14 -> w.setitems();
+                case 15 -> w.append();
+                case 16 -> w.op('e');
+                case 17 -> w.put(r.nextInt(4));
+                case 18 -> w.get(r.nextInt(4));
+                case 19 -> w.bool(r.nextBoolean());
+                case 20 -> w.none();
+                case 21 -> w.op(new int[] {'b', 0x81, 0x8f, 0x90, 0x91, 0x94, '2', '0', '1', 'd', 'l', 't'}[r.nextInt(12)]);
+                case 22 -> w.storage("FloatStorage", "0", r.nextInt(3) == 0 ? dim(r) : 6);
+                default -> w.tensor("FloatStorage", "0", 6, r.nextInt(3), new long[] {2, 3}, new long[] {3, 1});
+            }
+        }
+        if (r.nextInt(4) != 0) {
+            w.stop();
+        }
+        byte[] data = new byte[24];
+        r.nextBytes(data);
+        byte[] zip = SyntheticCheckpointTest.torchZip("r", w.bytes(), Map.of("0", data), Map.of(), false, false);
+        return new Mutant(zip, "randompickle (" + n + " ops)");
     }
 
     private static final String[] STORAGES = {"FloatStorage", "HalfStorage", "BFloat16Storage", "DoubleStorage",
