@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Seeded mutation fuzzing of the readers: small valid (and unsafe) checkpoints of every format are
  * damaged by byte and bit flips, truncations, insertions, deletions, zip header edits, pickle edits
- * with repaired CRCs, opcode substitutions, splices and safetensors header edits. Every mutated file
+ * with repaired CRCs, opcode substitutions, splices and safetensors header edits; archives are also
+ * built from random opcode sequences and random tensor descriptions. Every mutated file
  * is opened and every tensor read, under a time limit; the only exception allowed to escape is
  * {@link CheckpointException}.
  *
