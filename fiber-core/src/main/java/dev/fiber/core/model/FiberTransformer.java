@@ -325,7 +325,10 @@ public final class FiberTransformer extends StateDictBlock {
             throw new IllegalStateException("this model has no ITC temperature (loss_names.itc is 0)");
         }
         NDArray sim = imageCls.matMul(textCls.transpose());
-        return sim.div(ctx.value(temp, sim).clip(0.001f, 1.0f));
+        // temp broadcast into an array owned by sim's manager (0 + temp is exact), so the clamp's
+        // result is not created by (and attached to) the parameter's manager
+        NDArray t = sim.zerosLike().add(ctx.value(temp, sim)).clip(0.001f, 1.0f);
+        return sim.div(t);
     }
 
     /** @return the ITC temperature parameter, or {@code null} without ITC */

@@ -100,6 +100,39 @@ public abstract class StateDictBlock extends AbstractBlock {
     }
 
     /**
+     * Makes every parameter of this subtree ready for DJL training: parameters without a value
+     * (not in the checkpoint) get their {@link ParamInit}, and every parameter that requires a
+     * gradient gets gradient tracking. Loaded values are kept. Input shapes are not needed (all
+     * shapes are known from the configuration).
+     *
+     * @param manager owner of newly created parameter arrays
+     * @param dataType data type of newly created parameter arrays
+     * @param inputShapes ignored
+     */
+    @Override
+    public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
+        for (ParamSlot slot : namedParams.values()) {
+            Parameter p = slot.parameter();
+            if (!p.isInitialized()) {
+                p.setArray(slot.init().create(manager, slot.shape(), dataType));
+            }
+            if (p.requiresGradient()) {
+                p.getArray().setRequiresGradient(true);
+            }
+        }
+        for (StateDictBlock c : namedChildren.values()) {
+            c.initialize(manager, dataType, inputShapes);
+        }
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        for (StateDictBlock c : namedChildren.values()) {
+            c.initialize(manager, dataType, inputShapes);
+        }
+    }
+
+    /**
      * Creates the constant arrays this subtree needs at run time (window permutations, relative
      * position indices, shift masks) on the model's device, owned by the model's manager.
      *

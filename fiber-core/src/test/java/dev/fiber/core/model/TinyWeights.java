@@ -15,27 +15,31 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Loads the tiny reference FIBER model of {@code src-test-data/coarse/} for tests. */
-final class TinyModels {
+public final class TinyWeights {
 
-    private TinyModels() {}
+    private TinyWeights() {}
 
-    static Map<String, Object> tinyConfigDict() throws IOException {
-        try (InputStream in = TinyModels.class.getResourceAsStream("tiny_config.json")) {
+    /** @return the official config dict of the tiny checkpoint */
+    public static Map<String, Object> tinyConfigDict() throws IOException {
+        try (InputStream in = TinyWeights.class.getResourceAsStream("tiny_config.json")) {
             return new Gson().fromJson(new InputStreamReader(in, StandardCharsets.UTF_8), new TypeToken<LinkedHashMap<String, Object>>() {}.getType());
         }
     }
 
-    static WeightSource tinyWeights() throws IOException {
+    /** @return the tiny checkpoint's tensors */
+    public static WeightSource open() throws IOException {
         return new NpzWeightSource(Path.of("/tmp/fiber-dev/tiny_weights.npz"), tinyConfigDict());
     }
 
-    static FiberModel load(LoadOptions options) throws IOException {
-        try (WeightSource src = tinyWeights()) {
+    /** @return the tiny model loaded with the given options */
+    public static FiberModel load(LoadOptions options) throws IOException {
+        try (WeightSource src = open()) {
             return FiberModel.load(src, options);
         }
     }
 
-    static Path cases() {
+    /** @return the reference cases npz */
+    public static Path cases() {
         return TestData.file("coarse/tiny_cases.npz");
     }
 }
