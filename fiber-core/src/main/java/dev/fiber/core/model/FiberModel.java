@@ -350,17 +350,21 @@ public final class FiberModel implements AutoCloseable {
     }
 
     private <T> T run(NDManager out, Function<NDArray[], T> body, Function<T, NDArray[]> results, NDArray... inputs) {
+        Map<NDArray, Boolean> given = new IdentityHashMap<>();
+        for (NDArray a : inputs) {
+            if (a == null) {
+                throw new IllegalArgumentException("input arrays must not be null");
+            }
+            given.put(a, Boolean.TRUE);
+        }
         try (NDManager scope = out.newSubManager(device)) {
-            scope.tempAttachAll(inputs);
+            // inputs are lent to the scope (each once, even if passed twice) and returned on close
+            scope.tempAttachAll(given.keySet().toArray(new NDArray[0]));
             NDArray[] moved = new NDArray[inputs.length];
             for (int i = 0; i < inputs.length; i++) {
                 moved[i] = inputs[i].toDevice(device, false);
             }
             T r = body.apply(moved);
-            Map<NDArray, Boolean> given = new IdentityHashMap<>();
-            for (NDArray a : inputs) {
-                given.put(a, Boolean.TRUE);
-            }
             for (NDArray a : results.apply(r)) {
                 if (!given.containsKey(a)) {
                     a.attach(out);
