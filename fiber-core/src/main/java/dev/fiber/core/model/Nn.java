@@ -26,7 +26,16 @@ public final class Nn {
      * @return (..., out)
      */
     public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
-        return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
+        Shape s = x.getShape();
+        if (s.dimension() <= 2) {
+            return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
+        }
+        // As PyTorch's nn.Linear does for contiguous N-d input: one addmm over the flattened
+        // rows (bias added inside the GEMM), not libtorch's C++ functional matmul + add_.
+        long rows = s.size() / s.get(s.dimension() - 1);
+        NDArray flat = x.reshape(rows, s.get(s.dimension() - 1));
+        NDArray y = flat.getNDArrayInternal().linear(flat, weight, bias).singletonOrThrow();
+        return y.reshape(s.slice(0, s.dimension() - 1).add(weight.getShape().get(0)));
     }
 
     /**
