@@ -13,7 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code fiber parity}: runs a FIBER coarse checkpoint on inputs named as in the reference data
@@ -32,9 +35,6 @@ import picocli.CommandLine.Option;
         })
 public final class ParityCommand implements Callable<Integer> {
 
-    /** Where to run. */
-    enum Where { AUTO, CPU, GPU }
-
     @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "official FIBER coarse checkpoint (.ckpt)")
     Path checkpoint;
 
@@ -44,8 +44,12 @@ public final class ParityCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "OUT.npz", description = "npz to write")
     Path out;
 
-    @Option(names = "--device", defaultValue = "AUTO", description = "auto (GPU if found), cpu or gpu (default: ${DEFAULT-VALUE})")
-    Where device;
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu",
+            description = "auto (GPU if found), cpu or gpu (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--image-size", defaultValue = "0", description = "run at another resolution (0 = the checkpoint's)")
     int imageSize;
@@ -56,10 +60,11 @@ public final class ParityCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, NpyArray> in = Npy.readNpz(inputs);
-        Device d = switch (device) {
-            case CPU -> Device.cpu();
-            case GPU -> Device.gpu();
-            case AUTO -> Engine.getInstance().defaultDevice();
+        Device d = switch (device.toLowerCase(java.util.Locale.ROOT)) {
+            case "cpu" -> Device.cpu();
+            case "gpu" -> Device.gpu();
+            case "auto" -> Engine.getInstance().defaultDevice();
+            default -> throw new ParameterException(spec.commandLine(), "--device must be auto, cpu or gpu, not '" + device + "'");
         };
         LoadOptions options = LoadOptions.defaults().withDevice(d).withImageSize(imageSize).withStrict(!noStrict);
         LinkedHashMap<String, Npy.Entry> outputs;
