@@ -2,6 +2,7 @@ package dev.fiber.examples.cli;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import dev.fiber.core.hub.CheckpointResolver;
 import dev.fiber.core.io.Npy;
 import dev.fiber.core.io.NpyArray;
 import dev.fiber.core.model.FiberModel;
@@ -35,8 +36,9 @@ import picocli.CommandLine.Spec;
         })
 public final class ParityCommand implements Callable<Integer> {
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "official FIBER coarse checkpoint (.ckpt)")
-    Path checkpoint;
+    @Option(names = "--checkpoint", required = true, paramLabel = "CKPT",
+            description = "official FIBER coarse checkpoint: a path, an http(s) URL or a model name of `fiber models`")
+    String checkpoint;
 
     @Option(names = "--inputs", required = true, paramLabel = "IN.npz", description = "inputs npz")
     Path inputs;
@@ -68,7 +70,8 @@ public final class ParityCommand implements Callable<Integer> {
         };
         LoadOptions options = LoadOptions.defaults().withDevice(d).withImageSize(imageSize).withStrict(!noStrict);
         LinkedHashMap<String, Npy.Entry> outputs;
-        try (FiberModel model = FiberModel.load(checkpoint, options)) {
+        Path ckpt = CheckpointResolver.defaults().resolve(checkpoint);
+        try (FiberModel model = FiberModel.load(ckpt, options)) {
             if (!model.loadReport().isExact()) {
                 System.out.println(model.loadReport());
             }
