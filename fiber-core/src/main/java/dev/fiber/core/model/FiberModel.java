@@ -30,7 +30,8 @@ import java.util.function.Function;
  * <p>The inference methods run in eval mode (no dropout), each inside a temporary NDManager: the
  * inputs are temporarily attached to it (and moved to the model's device / precision), every
  * intermediate is freed when the call returns, and only the returned arrays survive, attached to
- * the caller's {@code out} manager (on the model's device). Calls may run concurrently.
+ * the caller's {@code out} manager (on the model's device). Calls may run concurrently, as long
+ * as concurrent calls do not share input arrays (each call lends its inputs to its own scope).
  *
  * <p>For training, use {@link #block()} with a DJL {@code ParameterStore} and a
  * {@link ForwardContext} in training mode.
