@@ -4,7 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
 import dev.fiber.core.TestData;
 import dev.fiber.core.model.load.LoadOptions;
-import dev.fiber.core.model.load.NpzWeightSource;
+import dev.fiber.core.model.load.CheckpointWeightSource;
 import dev.fiber.core.model.load.WeightSource;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +28,12 @@ public final class TinyWeights {
 
     /** @return the tiny checkpoint's tensors */
     public static WeightSource open() throws IOException {
-        return new NpzWeightSource(Path.of("/tmp/fiber-dev/tiny_weights.npz"), tinyConfigDict());
+        return CheckpointWeightSource.openTorch(checkpoint());
+    }
+
+    /** @return the tiny Lightning checkpoint */
+    public static Path checkpoint() {
+        return TestData.file("coarse/tiny.ckpt");
     }
 
     /** @return the tiny model loaded with the given options */
