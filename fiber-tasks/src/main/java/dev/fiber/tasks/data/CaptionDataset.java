@@ -1,6 +1,7 @@
 package dev.fiber.tasks.data;
 
 import dev.fiber.core.text.FiberTokenizer;
+import dev.fiber.tasks.retrieval.KarpathyDataset;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -8,15 +9,23 @@ import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
- * Image-caption pairs of a Karpathy split (COCO or Flickr30k) as a {@link SampleSource}, the
- * counterpart of the official {@code CocoCaptionKarpathyDataset} / {@code F30KCaptionKarpathyDataset}
- * used for retrieval (ITC/ITM) and captioning fine-tuning: one sample per distinct caption of each
+ * Image-caption pairs of a Karpathy split file ({@link KarpathyDataset}, COCO or Flickr30k) as a
+ * {@link SampleSource}, the counterpart of the official {@code CocoCaptionKarpathyDataset} /
+ * {@code F30KCaptionKarpathyDataset} used for retrieval (ITC/ITM) and captioning fine-tuning: one sample per distinct caption of each
  * image (the official {@code remove_duplicate=True}; order of first appearance is kept here, Python's
  * {@code set} order is arbitrary). Thread-safe if the image source is.
  */
 public final class CaptionDataset implements SampleSource<ImageTextItem> {
 
-    private final List<KarpathyImage> imagesMeta;
+    /**
+     * Splits the official COCO/Flickr30k caption datasets train on: {@code train} + {@code val}
+     * ({@code coco_caption_karpathy_dataset.py}: "removing restval does not hurt the model performance").
+     */
+    public static final List<String> OFFICIAL_TRAIN_SPLITS = List.of("train", "val");
+    /** Split the official caption datasets validate and test on. */
+    public static final List<String> OFFICIAL_TEST_SPLITS = List.of("test");
+
+    private final List<KarpathyDataset.Image> imagesMeta;
     private final int[] imageOf;
     private final String[] captionOf;
     private final ImageSource images;
@@ -25,14 +34,14 @@ public final class CaptionDataset implements SampleSource<ImageTextItem> {
     private final int maxTextLen;
 
     /**
-     * @param karpathyImages images with captions (e.g. {@link KarpathyReader#read(java.nio.file.Path,
-     *     java.util.Collection)} with the official splits)
+     * @param karpathyImages images with captions (e.g. {@code KarpathyDataset.read(file).split("train", "val")}, see
+     *     {@link #OFFICIAL_TRAIN_SPLITS})
      * @param images         where the image files are
      * @param transform      image transform
      * @param tokenizer      the RoBERTa tokenizer
      * @param maxTextLen     padded caption length
      */
-    public CaptionDataset(List<KarpathyImage> karpathyImages, ImageSource images, ImageTransform transform,
+    public CaptionDataset(List<KarpathyDataset.Image> karpathyImages, ImageSource images, ImageTransform transform,
             FiberTokenizer tokenizer, int maxTextLen) {
         this.imagesMeta = List.copyOf(Objects.requireNonNull(karpathyImages, "karpathyImages"));
         this.images = Objects.requireNonNull(images, "images");
@@ -45,7 +54,11 @@ public final class CaptionDataset implements SampleSource<ImageTextItem> {
         List<Integer> img = new ArrayList<>();
         List<String> caps = new ArrayList<>();
         for (int i = 0; i < imagesMeta.size(); i++) {
-            for (String c : new LinkedHashSet<>(imagesMeta.get(i).captions())) {
+            LinkedHashSet<String> distinct = new LinkedHashSet<>();
+            for (KarpathyDataset.Sentence sentence : imagesMeta.get(i).sentences()) {
+                distinct.add(sentence.raw());
+            }
+            for (String c : distinct) {
                 img.add(i);
                 caps.add(c);
             }
@@ -55,7 +68,7 @@ public final class CaptionDataset implements SampleSource<ImageTextItem> {
     }
 
     /** @return the images */
-    public List<KarpathyImage> images() {
+    public List<KarpathyDataset.Image> images() {
         return imagesMeta;
     }
 
@@ -82,15 +95,15 @@ public final class CaptionDataset implements SampleSource<ImageTextItem> {
 
     @Override
     public ImageTextItem load(int index, RandomGenerator rng) throws Exception {
-        KarpathyImage im = imagesMeta.get(imageOf[index]);
-        float[] x = transform.apply(images.read(im.imagePath()), rng);
+        KarpathyDataset.Image im = imagesMeta.get(imageOf[index]);
+        float[] x = transform.apply(images.read(im.relativePath()), rng);
         return ImageTextItem.of(index, x, transform.size(), captionOf[index], tokenizer, maxTextLen);
     }
 
     @Override
     public String describe(int index) {
-        KarpathyImage im = imagesMeta.get(imageOf[index]);
-        return "caption sample " + index + " (image " + im.imagePath() + ", id " + im.imageId() + " in " + images.describe() + ")";
+        KarpathyDataset.Image im = imagesMeta.get(imageOf[index]);
+        return "caption sample " + index + " (image " + im.relativePath() + ", imgid " + im.imgId() + " in " + images.describe() + ")";
     }
 
     /** @return the collator */

@@ -8,8 +8,8 @@ import java.util.Objects;
 
 /**
  * A collated VQAv2 batch: the image-question inputs and the dense soft-score targets
- * {@code (B, num_classes)} the official {@code compute_vqa} builds from {@code vqa_labels} /
- * {@code vqa_scores} (zeros where a question has no target).
+ * {@code (B, num_classes)} float32 that the official {@code compute_vqa} builds from {@code vqa_labels} /
+ * {@code vqa_scores} ({@code targets[i, label] = score}, zeros elsewhere and for questions without target).
  *
  * @param inputs      images and question tokens
  * @param numClasses  answer vocabulary size (0 when the batch has no targets)
@@ -42,7 +42,15 @@ public record VqaBatch(ImageTextBatch inputs, int numClasses, float[] targets, l
             VqaItem it = items.get(i);
             ids[i] = it.questionId();
             if (numClasses > 0 && it.targets() != null) {
-                it.targets().writeDense(numClasses, targets, i * numClasses);
+                int[] labels = it.targets().labels();
+                double[] scores = it.targets().scores();
+                for (int k = 0; k < labels.length; k++) {
+                    if (labels[k] < 0 || labels[k] >= numClasses) {
+                        throw new IllegalArgumentException("question " + ids[i] + ": label " + labels[k] + " outside 0.."
+                                + (numClasses - 1));
+                    }
+                    targets[i * numClasses + labels[k]] = (float) scores[k];
+                }
             }
         }
         return new VqaBatch(inputs, numClasses, targets, ids);

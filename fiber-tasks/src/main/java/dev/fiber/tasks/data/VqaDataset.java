@@ -2,10 +2,10 @@ package dev.fiber.tasks.data;
 
 import dev.fiber.core.image.RgbImage;
 import dev.fiber.core.text.FiberTokenizer;
+import dev.fiber.tasks.vqa.AnswerVocabulary;
+import dev.fiber.tasks.vqa.VqaTargets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
@@ -13,7 +13,7 @@ import java.util.random.RandomGenerator;
  * VQAv2 as a {@link SampleSource}: the Java counterpart of the official {@code VQAv2Dataset}. Each
  * sample is one question: its image through the dataset's {@link ImageTransform}, the question
  * tokenised to {@code max_text_len}, and (with an answer vocabulary) the labels and soft scores of
- * its answers ({@link VqaSoftScores}).
+ * its answers ({@link VqaTargets#of}).
  *
  * <p>Official split composition: training uses {@code train2014} + {@code val2014} questions that have
  * at least one answer in the vocabulary ({@link #withTargets}), validation {@code val2014}, testing
@@ -26,20 +26,18 @@ public final class VqaDataset implements SampleSource<VqaItem> {
     private final ImageTransform transform;
     private final FiberTokenizer tokenizer;
     private final int maxTextLen;
-    private final List<String> vocabulary;
-    private final Map<String, Integer> answerToLabel;
+    private final AnswerVocabulary vocabulary;
 
     /**
      * @param questions  the questions
      * @param images     where their images are
      * @param transform  image transform ({@code albef_randaug} for training, {@code albef} otherwise)
      * @param tokenizer  the RoBERTa tokenizer
-     * @param maxTextLen padded question length
-     * @param vocabulary the answer vocabulary (line {@code i} = class {@code i}), or {@code null} for no
-     *     targets
+     * @param maxTextLen padded question length ({@code max_text_len}: 50 in FIBER's VQA fine-tuning)
+     * @param vocabulary the answer vocabulary, or {@code null} for no targets
      */
     public VqaDataset(List<VqaQuestion> questions, ImageSource images, ImageTransform transform,
-            FiberTokenizer tokenizer, int maxTextLen, List<String> vocabulary) {
+            FiberTokenizer tokenizer, int maxTextLen, AnswerVocabulary vocabulary) {
         this.questions = List.copyOf(Objects.requireNonNull(questions, "questions"));
         this.images = Objects.requireNonNull(images, "images");
         this.transform = Objects.requireNonNull(transform, "transform");
@@ -48,25 +46,7 @@ public final class VqaDataset implements SampleSource<VqaItem> {
             throw new IllegalArgumentException("max text length must be >= 2, got " + maxTextLen);
         }
         this.maxTextLen = maxTextLen;
-        this.vocabulary = vocabulary == null ? null : List.copyOf(vocabulary);
-        this.answerToLabel = vocabulary == null ? null : answerToLabel(vocabulary);
-    }
-
-    /**
-     * @param vocabulary answers, index = class
-     * @return answer to class index
-     * @throws IllegalArgumentException on duplicates
-     */
-    public static Map<String, Integer> answerToLabel(List<String> vocabulary) {
-        Map<String, Integer> map = new HashMap<>();
-        for (int i = 0; i < vocabulary.size(); i++) {
-            Integer prev = map.put(vocabulary.get(i), i);
-            if (prev != null) {
-                throw new IllegalArgumentException("answer '" + vocabulary.get(i) + "' appears twice in the vocabulary (classes "
-                        + prev + " and " + i + ")");
-            }
-        }
-        return map;
+        this.vocabulary = vocabulary;
     }
 
     /**
@@ -77,11 +57,11 @@ public final class VqaDataset implements SampleSource<VqaItem> {
      * @param vocabulary the answer vocabulary
      * @return the questions that have targets, in order
      */
-    public static List<VqaQuestion> withTargets(List<VqaQuestion> questions, List<String> vocabulary) {
-        Map<String, Integer> map = answerToLabel(vocabulary);
+    public static List<VqaQuestion> withTargets(List<VqaQuestion> questions, AnswerVocabulary vocabulary) {
+        Objects.requireNonNull(vocabulary, "vocabulary");
         List<VqaQuestion> out = new ArrayList<>();
         for (VqaQuestion q : questions) {
-            if (q.annotated() && !VqaSoftScores.targets(q.answers(), map).isEmpty()) {
+            if (q.annotated() && !VqaTargets.of(q.answers(), vocabulary).isEmpty()) {
                 out.add(q);
             }
         }
@@ -109,7 +89,7 @@ public final class VqaDataset implements SampleSource<VqaItem> {
         RgbImage img = images.read(q.imagePath());
         float[] x = transform.apply(img, rng);
         ImageTextItem input = ImageTextItem.of(index, x, transform.size(), q.question(), tokenizer, maxTextLen);
-        VqaTargets targets = answerToLabel != null && q.annotated() ? VqaSoftScores.targets(q.answers(), answerToLabel) : null;
+        VqaTargets.Target targets = vocabulary != null && q.annotated() ? VqaTargets.of(q.answers(), vocabulary) : null;
         return new VqaItem(input, targets, q.questionId());
     }
 

@@ -1,5 +1,6 @@
 package dev.fiber.tasks.data;
 
+import dev.fiber.tasks.vqa.VqaTargets;
 import java.util.Objects;
 
 /**
@@ -7,11 +8,11 @@ import java.util.Objects;
  * returns): image + question tokens, answer targets, question id.
  *
  * @param input      the image and tokenised question
- * @param targets    answer labels and soft scores, or {@code null} when the dataset has no vocabulary
+ * @param targets    answer labels and soft scores ({@link VqaTargets#of}), or {@code null} when the dataset has no vocabulary
  *     or the question no annotation (test splits)
  * @param questionId {@code question_id}
  */
-public record VqaItem(ImageTextItem input, VqaTargets targets, long questionId) {
+public record VqaItem(ImageTextItem input, VqaTargets.Target targets, long questionId) {
 
     /** Validates. */
     public VqaItem {

@@ -1,11 +1,12 @@
 package dev.fiber.tasks.data;
 
 import com.google.gson.stream.JsonReader;
+import dev.fiber.tasks.vqa.VqaAnnotation;
+import dev.fiber.tasks.vqa.VqaAnnotationReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,9 +15,9 @@ import java.util.Objects;
 /**
  * Reads VQAv2's JSON files (the inputs of the official {@code write_vqa.py}): a questions file
  * ({@code {"data_subtype": "val2014", "questions": [{"image_id", "question", "question_id"}, ...]}})
- * and, for train/val, the matching annotations file ({@code {"annotations": [{"question_id",
- * "image_id", "question_type", "answer_type", "multiple_choice_answer", "answers": [{"answer", ...}
- * x10]}, ...]}}). Both are parsed in a streaming fashion (the train annotations are ~300 MB).
+ * and, for train/val, the matching annotations file (read with
+ * {@link VqaAnnotationReader}: {@code question_id}, {@code image_id}, {@code multiple_choice_answer},
+ * {@code answers[].answer}). Both are parsed in a streaming fashion (the train annotations are ~330 MB).
  *
  * <p>Image paths follow COCO's naming: {@code {folder}/COCO_{folder}_{image_id:012d}.jpg} where the
  * folder is the data subtype, except that {@code test-dev2015} questions use the {@code test2015}
@@ -56,7 +57,7 @@ public final class VqaV2Reader {
     public static VqaV2Split read(Path questionsJson, Path annotationsJson) throws IOException {
         Objects.requireNonNull(questionsJson, "questionsJson");
         RawQuestions raw = readQuestions(questionsJson);
-        Map<Long, Annotation> annotations = annotationsJson == null ? Map.of() : readAnnotations(annotationsJson);
+        Map<Long, VqaAnnotation> annotations = annotationsJson == null ? Map.of() : readAnnotations(annotationsJson);
         List<VqaQuestion> out = new ArrayList<>(raw.questions.size());
         int matched = 0;
         for (RawQuestion q : raw.questions) {
@@ -64,22 +65,21 @@ public final class VqaV2Reader {
                     ? String.format(Locale.ROOT, raw.pattern, q.imageId)
                     : cocoImagePath(raw.subtype, q.imageId);
             ImageSource.checkName(path);
-            Annotation a = annotations.get(q.questionId);
+            VqaAnnotation a = annotations.get(q.questionId);
             if (annotationsJson != null && a == null) {
                 throw new IOException("question " + q.questionId + " of " + questionsJson + " has no annotation in "
                         + annotationsJson + " (do the files belong to the same split?)");
             }
             if (a == null) {
-                out.add(new VqaQuestion(q.questionId, q.imageId, path, q.question, "", "", "", List.of()));
+                out.add(new VqaQuestion(q.questionId, q.imageId, path, q.question, "", List.of()));
                 continue;
             }
             matched++;
-            if (a.imageId != q.imageId) {
+            if (a.imageId() != q.imageId) {
                 throw new IOException("question " + q.questionId + ": image_id " + q.imageId + " in " + questionsJson
-                        + " but " + a.imageId + " in " + annotationsJson);
+                        + " but " + a.imageId() + " in " + annotationsJson);
             }
-            out.add(new VqaQuestion(q.questionId, q.imageId, path, q.question, a.questionType, a.answerType,
-                    a.multipleChoiceAnswer, a.answers));
+            out.add(new VqaQuestion(q.questionId, q.imageId, path, q.question, a.multipleChoiceAnswer(), a.answers()));
         }
         if (annotationsJson != null && matched != annotations.size()) {
             throw new IOException(annotationsJson + " has " + annotations.size() + " annotations but only " + matched
@@ -91,9 +91,6 @@ public final class VqaV2Reader {
     private record RawQuestion(long questionId, long imageId, String question) {}
 
     private record RawQuestions(String subtype, String pattern, List<RawQuestion> questions) {}
-
-    private record Annotation(long imageId, String questionType, String answerType, String multipleChoiceAnswer,
-            List<VqaAnswerCount> answers) {}
 
     private static RawQuestions readQuestions(Path path) throws IOException {
         String subtype = null;
@@ -171,93 +168,17 @@ public final class VqaV2Reader {
         return new RawQuestion(qid, iid, text);
     }
 
-    private static Map<Long, Annotation> readAnnotations(Path path) throws IOException {
-        Map<Long, Annotation> out = new HashMap<>();
-        boolean found = false;
-        try (JsonReader r = JsonFiles.open(path)) {
-            r.beginObject();
-            while (r.hasNext()) {
-                if (!r.nextName().equals("annotations")) {
-                    r.skipValue();
-                    continue;
-                }
-                found = true;
-                r.beginArray();
-                while (r.hasNext()) {
-                    readAnnotation(r, out);
-                }
-                r.endArray();
+    private static Map<Long, VqaAnnotation> readAnnotations(Path path) throws IOException {
+        Map<Long, VqaAnnotation> out = new HashMap<>();
+        long[] duplicate = {Long.MIN_VALUE};
+        VqaAnnotationReader.forEach(path, a -> {
+            if (out.put(a.questionId(), a) != null && duplicate[0] == Long.MIN_VALUE) {
+                duplicate[0] = a.questionId();
             }
-            r.endObject();
-        } catch (IOException | IllegalStateException | IllegalArgumentException e) {
-            throw JsonFiles.failure(path, e);
-        }
-        if (!found) {
-            throw new IOException(path.toAbsolutePath() + " has no \"annotations\" array (not a VQAv2 annotations file?)");
+        });
+        if (duplicate[0] != Long.MIN_VALUE) {
+            throw new IOException(path + ": question " + duplicate[0] + " is annotated twice");
         }
         return out;
-    }
-
-    private static void readAnnotation(JsonReader r, Map<Long, Annotation> out) throws IOException {
-        Long qid = null;
-        Long iid = null;
-        String questionType = "";
-        String answerType = "";
-        String mc = "";
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        r.beginObject();
-        while (r.hasNext()) {
-            switch (r.nextName()) {
-                case "question_id":
-                    qid = JsonFiles.longValue(r);
-                    break;
-                case "image_id":
-                    iid = JsonFiles.longValue(r);
-                    break;
-                case "question_type":
-                    questionType = JsonFiles.stringOrNumber(r, "");
-                    break;
-                case "answer_type":
-                    answerType = JsonFiles.stringOrNumber(r, "");
-                    break;
-                case "multiple_choice_answer":
-                    mc = JsonFiles.stringOrNumber(r, "");
-                    break;
-                case "answers":
-                    r.beginArray();
-                    while (r.hasNext()) {
-                        String answer = null;
-                        r.beginObject();
-                        while (r.hasNext()) {
-                            if (r.nextName().equals("answer")) {
-                                answer = JsonFiles.stringOrNumber(r, null);
-                            } else {
-                                r.skipValue();
-                            }
-                        }
-                        r.endObject();
-                        if (answer == null) {
-                            throw new IOException("answer without \"answer\" field at " + r.getPath());
-                        }
-                        counts.merge(answer, 1, Integer::sum);
-                    }
-                    r.endArray();
-                    break;
-                default:
-                    r.skipValue();
-            }
-        }
-        r.endObject();
-        if (qid == null || iid == null) {
-            throw new IOException("annotation at " + r.getPath() + " lacks question_id or image_id");
-        }
-        if (counts.isEmpty()) {
-            throw new IOException("annotation of question " + qid + " has no answers");
-        }
-        List<VqaAnswerCount> answers = new ArrayList<>(counts.size());
-        counts.forEach((a, n) -> answers.add(new VqaAnswerCount(a, n)));
-        if (out.put(qid, new Annotation(iid, questionType, answerType, mc, answers)) != null) {
-            throw new IOException("question " + qid + " is annotated twice");
-        }
     }
 }

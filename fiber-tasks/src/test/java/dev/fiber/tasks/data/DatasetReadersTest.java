@@ -10,11 +10,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
+import dev.fiber.tasks.vqa.AnswerVocabulary;
+import dev.fiber.tasks.vqa.VqaTargets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** VQAv2, NLVR2 and Karpathy readers on small hand-written files in the official formats. */
+/** VQAv2 and NLVR2 readers on small hand-written files in the official formats. */
 class DatasetReadersTest {
 
     @TempDir
@@ -63,37 +64,17 @@ class DatasetReadersTest {
         assertEquals(42000, first.questionId());
         assertEquals("val2014/COCO_val2014_000000000042.jpg", first.imagePath());
         assertEquals("What color is the bus?", first.question());
-        assertEquals("other", first.answerType());
-        assertEquals("what color is the", first.questionType());
         assertEquals("red", first.multipleChoiceAnswer());
-        // raw strings are counted (no normalisation: "Red" is its own answer), order of first appearance
-        assertEquals(List.of(new VqaAnswerCount("red", 6), new VqaAnswerCount("dark red", 2),
-                new VqaAnswerCount("Red", 1), new VqaAnswerCount("orange", 1)), first.answers());
+        // the annotators' raw answers, in file order (the tasks package turns them into soft targets)
+        assertEquals(List.of("red", "red", "red", "red", "dark red", "Red", "red", "orange", "dark red", "red"), first.answers());
 
-        List<String> vocab = List.of("yes", "no", "2", "3", "red", "orange", "4");
-        Map<String, Integer> map = VqaDataset.answerToLabel(vocab);
-        VqaTargets t0 = VqaSoftScores.targets(first.answers(), map);
-        assertArrayEquals(new int[] {4, 5}, t0.labels());
-        assertArrayEquals(new float[] {1.0f, 0.3f}, t0.scores());
-        VqaTargets t1 = VqaSoftScores.targets(split.questions().get(1).answers(), map);
-        // "2" x5 -> 1.0, "3" x3 -> 0.9, "two" not in vocabulary, "4" x1 -> 0.3
+        AnswerVocabulary vocab = AnswerVocabulary.of(List.of("yes", "no", "2", "3", "red", "orange", "4"));
+        VqaTargets.Target t1 = VqaTargets.of(split.questions().get(1).answers(), vocab);
+        // "2" x5 -> 1.0, "3" x3 -> 0.9, "two" not in the vocabulary, "4" x1 -> 0.3
         assertArrayEquals(new int[] {2, 3, 6}, t1.labels());
-        assertArrayEquals(new float[] {1.0f, 0.9f, 0.3f}, t1.scores());
-        float[] dense = t1.dense(vocab.size());
-        assertArrayEquals(new float[] {0, 0, 1.0f, 0.9f, 0, 0, 0.3f}, dense);
         // the official training filter drops questions without any answer in the vocabulary
         List<VqaQuestion> trainable = VqaDataset.withTargets(split.questions(), vocab);
         assertEquals(List.of(42000L, 42001L), trainable.stream().map(VqaQuestion::questionId).toList());
-    }
-
-    @Test
-    void softScoresFollowGetScore() {
-        float[] expected = {0f, 0.3f, 0.6f, 0.9f, 1f, 1f, 1f};
-        for (int n = 0; n < expected.length; n++) {
-            assertEquals(expected[n], VqaSoftScores.score(n), 0f);
-        }
-        assertThrows(IllegalArgumentException.class, () -> VqaSoftScores.score(-1));
-        assertThrows(IllegalArgumentException.class, () -> VqaDataset.answerToLabel(List.of("a", "b", "a")));
     }
 
     @Test
@@ -113,7 +94,7 @@ class DatasetReadersTest {
     @Test
     void vqaMismatchedFilesAreReported() throws IOException {
         Path q = Files.writeString(tmp.resolve("q.json"), QUESTIONS);
-        Path a = Files.writeString(tmp.resolve("a.json"), "{\"annotations\": [{\"question_id\": 42000, \"image_id\": 42,"
+        Path a = Files.writeString(tmp.resolve("a.json"), "{\"annotations\": [{\"question_id\": 42000, \"image_id\": 42, \"multiple_choice_answer\": \"x\","
                 + " \"answers\": " + answers("x") + "}]}");
         IOException e = assertThrows(IOException.class, () -> VqaV2Reader.read(q, a));
         assertTrue(e.getMessage().contains("42001") && e.getMessage().contains("no annotation"), e.getMessage());
@@ -148,35 +129,5 @@ class DatasetReadersTest {
         assertTrue(e.getMessage().contains("line 1") && e.getMessage().contains("label"), e.getMessage());
         Path noDir = Files.writeString(tmp.resolve("nodir.json"), "{\"identifier\": \"train-1-0-0\", \"sentence\": \"s\", \"label\": \"True\"}");
         assertThrows(IOException.class, () -> Nlvr2Reader.read(noDir));
-    }
-
-    @Test
-    void karpathyCocoAndFlickr() throws IOException {
-        Path coco = Files.writeString(tmp.resolve("dataset_coco.json"), """
-                {"images": [
-                  {"filepath": "val2014", "sentids": [1, 2], "filename": "COCO_val2014_000000391895.jpg", "imgid": 0,
-                   "split": "test", "sentences": [{"tokens": ["a"], "raw": "A man riding a motorcycle.", "imgid": 0, "sentid": 1},
-                                                  {"tokens": ["b"], "raw": "A person on a bike.", "imgid": 0, "sentid": 2}],
-                   "cocoid": 391895},
-                  {"filepath": "train2014", "filename": "COCO_train2014_000000000009.jpg", "imgid": 1, "split": "restval",
-                   "sentences": [{"raw": "Food."}], "cocoid": 9},
-                  {"filepath": "train2014", "filename": "COCO_train2014_000000000025.jpg", "imgid": 2, "split": "train",
-                   "sentences": [{"raw": "A giraffe."}, {"raw": "A giraffe."}], "cocoid": 25}
-                ], "dataset": "coco"}
-                """);
-        List<KarpathyImage> all = KarpathyReader.read(coco);
-        assertEquals(3, all.size());
-        assertEquals("val2014/COCO_val2014_000000391895.jpg", all.get(0).imagePath());
-        assertEquals(391895, all.get(0).imageId());
-        assertEquals(List.of("A man riding a motorcycle.", "A person on a bike."), all.get(0).captions());
-        List<KarpathyImage> train = KarpathyReader.read(coco, KarpathyReader.OFFICIAL_TRAIN_SPLITS);
-        assertEquals(List.of("train"), train.stream().map(KarpathyImage::split).toList());
-        Path f30k = Files.writeString(tmp.resolve("dataset_flickr30k.json"),
-                "{\"images\": [{\"filename\": \"1000092795.jpg\", \"imgid\": 0, \"split\": \"train\","
-                        + " \"sentences\": [{\"raw\": \"Two young guys.\"}]}], \"dataset\": \"flickr30k\"}");
-        KarpathyImage im = KarpathyReader.read(f30k).get(0);
-        assertEquals("1000092795.jpg", im.imagePath());
-        assertEquals(0, im.imageId());
-        assertThrows(IOException.class, () -> KarpathyReader.read(Files.writeString(tmp.resolve("x.json"), "{\"foo\": 1}")));
     }
 }

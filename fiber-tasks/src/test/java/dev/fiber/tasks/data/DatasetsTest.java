@@ -13,6 +13,8 @@ import dev.fiber.core.image.AlbefTransform;
 import dev.fiber.core.image.RgbImage;
 import dev.fiber.core.text.Encoding;
 import dev.fiber.core.text.FiberTokenizer;
+import dev.fiber.tasks.retrieval.KarpathyDataset;
+import dev.fiber.tasks.vqa.AnswerVocabulary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,10 +41,12 @@ class DatasetsTest {
             String path = "img/" + i + ".png";
             imgs.put(path, TestImages.solid(20 + i, 16, 10 * i, 100, 200));
             String answer = i % 2 == 0 ? "yes" : "no";
-            qs.add(new VqaQuestion(100 + i, i, path, "is question " + i + " odd?", "is", "yes/no", answer,
-                    List.of(new VqaAnswerCount(answer, 8), new VqaAnswerCount("maybe", 2))));
+            List<String> answers = new ArrayList<>(java.util.Collections.nCopies(8, answer));
+            answers.add("maybe");
+            answers.add("maybe");
+            qs.add(new VqaQuestion(100 + i, i, path, "is question " + i + " odd?", answer, answers));
         }
-        List<String> vocab = List.of("no", "yes", "maybe");
+        AnswerVocabulary vocab = AnswerVocabulary.of(List.of("no", "yes", "maybe"));
         VqaDataset ds = new VqaDataset(qs, new MemoryImageSource(imgs), ImageTransform.albefRandAug(32), TOK, 40, vocab);
         assertEquals(3, ds.numClasses());
         DataLoader<VqaItem, VqaBatch> loader = new DataLoader<>(ds, ds.collator(), new LoaderConfig(4, true, false, 2, 4, 77));
@@ -84,7 +88,7 @@ class DatasetsTest {
     @Test
     void evaluationTransformGivesTheAlbefTensor() throws Exception {
         RgbImage img = TestImages.solid(30, 20, 40, 80, 120);
-        List<VqaQuestion> qs = List.of(new VqaQuestion(1, 1, "a.png", "what?", "", "", "", List.of()));
+        List<VqaQuestion> qs = List.of(new VqaQuestion(1, 1, "a.png", "what?", "", List.of()));
         VqaDataset ds = new VqaDataset(qs, new MemoryImageSource(Map.of("a.png", img)), ImageTransform.albef(24), TOK, 40, null);
         VqaItem item = ds.load(0, SampleSeeds.forSample(0, 0, 0));
         assertArrayEquals(new AlbefTransform(24).apply(img), item.input().image(), 0f);
@@ -136,14 +140,19 @@ class DatasetsTest {
         }
     }
 
+    private static KarpathyDataset.Sentence sentence(String raw) {
+        return new KarpathyDataset.Sentence(0, raw, List.of());
+    }
+
     @Test
     void captionsFromAZipDeduplicated() throws Exception {
         Path zip = tmp.resolve("coco.zip");
         TestImages.writeZip(zip, "val2014/COCO_val2014_000000000001.jpg.png", TestImages.solid(12, 12, 1, 2, 3),
                 "val2014/b.png", TestImages.solid(12, 12, 200, 2, 3));
-        List<KarpathyImage> meta = List.of(
-                new KarpathyImage("COCO_val2014_000000000001.jpg.png", "val2014", "test", 1, List.of("a cat.", "a cat.", "a dog.")),
-                new KarpathyImage("b.png", "val2014", "test", 2, List.of("red.")));
+        List<KarpathyDataset.Image> meta = List.of(
+                new KarpathyDataset.Image(0, "val2014", "COCO_val2014_000000000001.jpg.png", "test", 1,
+                        List.of(sentence("a cat."), sentence("a cat."), sentence("a dog."))),
+                new KarpathyDataset.Image(1, "val2014", "b.png", "test", 2, List.of(sentence("red."))));
         try (ImageSource src = ImageSource.open(zip)) {
             CaptionDataset ds = new CaptionDataset(meta, src, ImageTransform.forKey("albef", 8), TOK, 40);
             assertEquals(3, ds.size());
