@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             VqaVocabCommand.class,
             ModelsCommand.class,
             IndexBenchCommand.class,
+            ShapesGenerateCommand.class,
         })
 public final class FiberCli implements Runnable {
 
