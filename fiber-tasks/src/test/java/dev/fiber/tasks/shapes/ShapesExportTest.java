@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.fiber.core.text.FiberTokenizer;
+import dev.fiber.tasks.TasksTestData;
 import dev.fiber.tasks.data.BatchIterator;
 import dev.fiber.tasks.data.DataLoader;
 import dev.fiber.tasks.data.ImageSource;
@@ -74,5 +75,28 @@ class ShapesExportTest {
         }
         String summary = ShapesExport.summary(ShapesDataset.planAll(42, 12, ShapesConfig.DEFAULT));
         assertTrue(summary.startsWith("12 questions"), summary);
+    }
+
+    @Test
+    void committedDemoMatchesTheGenerator() throws Exception {
+        Path demo = TasksTestData.model("demo");
+        VqaV2Split split = VqaV2Reader.read(demo.resolve(ShapesExport.QUESTIONS_FILE), demo.resolve(ShapesExport.ANNOTATIONS_FILE));
+        List<ShapesSample> regenerated = ShapesDataset.generate(20, 6);
+        assertEquals(ShapesDataset.toVqaQuestions(regenerated), split.questions());
+        assertEquals(ShapesDataset.ANSWERS, AnswerVocabulary.read(demo.resolve(ShapesExport.ANSWERS_FILE)).answers());
+        try (ImageSource images = ImageSource.open(demo)) {
+            for (ShapesSample s : regenerated) {
+                byte[] committed = images.read(ShapesDataset.imageName(s.index())).toByteArray();
+                byte[] fresh = s.image().toByteArray();
+                assertEquals(fresh.length, committed.length);
+                long diff = 0;
+                for (int i = 0; i < fresh.length; i++) {
+                    diff += Math.abs((fresh[i] & 0xFF) - (committed[i] & 0xFF));
+                }
+                double mean = (double) diff / fresh.length;
+                // identical on the JDK that generated them; another JDK may antialias edges differently
+                assertTrue(mean < 1.0, "demo image " + s.index() + " differs from the generator: mean |diff| " + mean);
+            }
+        }
     }
 }
