@@ -22,7 +22,6 @@ final class JsonFiles {
         }
         InputStream in = Files.newInputStream(path);
         JsonReader r = new JsonReader(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16));
-        r.setLenient(false);
         return r;
     }
 
