@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.io.PrintWriter;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,6 +29,9 @@ import picocli.CommandLine.Option;
             "Example i depends only on (seed, i): use different seeds for train and val."
         })
 public final class ShapesGenerateCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--seed", required = true, description = "data set seed")
     long seed;
@@ -47,7 +52,10 @@ public final class ShapesGenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (count < 1) {
-            throw new IllegalArgumentException("--count must be >= 1, got " + count);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--count must be >= 1, got " + count);
+        }
+        if (size < 16 || size > 1024) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--size must be 16..1024, got " + size);
         }
         ShapesConfig config = ShapesConfig.DEFAULT.withImageSize(size);
         List<ShapesQuestion> plans = ShapesDataset.planAll(seed, count, config);
@@ -56,8 +64,10 @@ public final class ShapesGenerateCommand implements Callable<Integer> {
             samples.add(q.render());
         }
         ShapesExport.write(samples, out, split);
-        System.out.printf("wrote %d examples (%dx%d px, seed %d) to %s%n", count, size, size, seed, out.toAbsolutePath());
-        System.out.println(ShapesExport.summary(plans));
+        PrintWriter o = spec.commandLine().getOut();
+        o.printf("wrote %d examples (%dx%d px, seed %d) to %s%n", count, size, size, seed, out.toAbsolutePath());
+        o.println(ShapesExport.summary(plans));
+        o.flush();
         return 0;
     }
 }
