@@ -11,7 +11,8 @@ import java.util.Objects;
  * A collated batch of image-text pairs held as Java arrays (built on a loader thread) with
  * conversions to {@code NDArray}s in the caller's manager: images {@code (B, 3, S, S)} float32, text
  * ids and attention mask {@code (B, L)} int64 (the {@code image}, {@code text_ids},
- * {@code text_masks} entries of FIBER's batch dict).
+ * {@code text_masks} entries of FIBER's batch dict). For speed the arrays are shared, not copied:
+ * treat them as read-only.
  *
  * @param size          B
  * @param imageSize     S

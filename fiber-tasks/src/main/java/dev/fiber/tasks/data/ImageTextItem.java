@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * One preprocessed image-text pair: the transformed image and the tokenised text, padded to the
  * dataset's {@code max_text_len} as FIBER's {@code get_text} does ({@code padding="max_length",
- * truncation=True}).
+ * truncation=True}). The arrays are shared, not copied: treat them as read-only.
  *
  * @param index         the sample index in its dataset
  * @param image         float32 CHW image, {@code 3 * S * S} values
