@@ -34,6 +34,57 @@ public record GroundingConfig(int textHeads, int groupNormGroups, int[] anchorSt
     }
 
     /**
+     * Reads the values from a FIBER configuration (an official {@code configs/*.yaml} or a full dump); keys
+     * that are absent keep FIBER-B's values. Settings this port does not implement are rejected.
+     *
+     * @param yaml the configuration
+     * @param textHeads RoBERTa heads (not part of FIBER's configuration: roberta-base has 12)
+     * @return the configuration
+     * @throws IllegalArgumentException for unsupported settings
+     */
+    public static GroundingConfig fromYacs(YacsConfig yaml, int textHeads) {
+        GroundingConfig d = fiberB();
+        require(yaml, "MODEL.META_ARCHITECTURE", "GeneralizedVLRCNN");
+        require(yaml, "MODEL.RPN_ARCHITECTURE", "VLDYHEAD");
+        require(yaml, "MODEL.SWINT.VERSION", "fusion");
+        String fusion = yaml.string("MODEL.BACKBONE.FUSION_VERSION", "v2");
+        if (!fusion.equals("v2") && !fusion.equals("v3")) {
+            throw new IllegalArgumentException("MODEL.BACKBONE.FUSION_VERSION = " + fusion + " is not supported (v2, v3)");
+        }
+        require(yaml, "MODEL.LANGUAGE_BACKBONE.MODEL_TYPE", "roberta-fused-v2");
+        require(yaml, "MODEL.DYHEAD.SCORE_AGG", "MEAN");
+        if (yaml.bool("MODEL.DYHEAD.FUSE_CONFIG.EARLY_FUSE_ON", false)) {
+            throw new IllegalArgumentException("MODEL.DYHEAD.FUSE_CONFIG.EARLY_FUSE_ON=True (fusion in the head) is not supported");
+        }
+        if (!yaml.bool("MODEL.DYHEAD.FUSE_CONFIG.USE_DOT_PRODUCT_TOKEN_LOSS", true)) {
+            throw new IllegalArgumentException("only the dot-product token head is supported");
+        }
+        if (yaml.integer("TEST.MDETR_STYLE_AGGREGATE_CLASS_NUM", -1) != -1) {
+            throw new IllegalArgumentException("TEST.MDETR_STYLE_AGGREGATE_CLASS_NUM is not supported");
+        }
+        PostProcessConfig post = new PostProcessConfig(
+                (float) yaml.number("MODEL.ATSS.INFERENCE_TH", d.post.inferenceThreshold()),
+                yaml.integer("MODEL.ATSS.PRE_NMS_TOP_N", d.post.preNmsTopN()),
+                (float) yaml.number("MODEL.ATSS.NMS_TH", d.post.nmsThreshold()),
+                yaml.integer("MODEL.ATSS.DETECTIONS_PER_IMG", d.post.detectionsPerImage()));
+        return new GroundingConfig(textHeads,
+                yaml.integer("MODEL.GROUP_NORM.NUM_GROUPS", d.groupNormGroups),
+                yaml.integers("MODEL.RPN.ANCHOR_STRIDE", d.anchorStrides),
+                yaml.integer("MODEL.LANGUAGE_BACKBONE.MAX_QUERY_LEN", d.maxQueryLength),
+                yaml.integer("INPUT.MIN_SIZE_TEST", d.minSizeTest),
+                yaml.integer("INPUT.MAX_SIZE_TEST", d.maxSizeTest),
+                yaml.integer("DATALOADER.SIZE_DIVISIBILITY", d.sizeDivisibility),
+                post);
+    }
+
+    private static void require(YacsConfig yaml, String key, String supported) {
+        String v = yaml.string(key, supported);
+        if (!v.equals(supported)) {
+            throw new IllegalArgumentException(key + " = " + v + " is not supported (only " + supported + ")");
+        }
+    }
+
+    /**
      * @param p new post-processing parameters
      * @return a copy with them
      */

@@ -49,6 +49,7 @@ public record GroundingSpec(SwinSpec swin, int fpnFirst, long[] fpnIn, long fpnO
         long[][] textDims = new long[stages][];
         boolean[] norms = new boolean[stages];
         int window = 0;
+        boolean queryNorm = false;
         for (int st = 0; st < stages; st++) {
             String layer = BODY + "layers." + st + ".blocks.";
             depths[st] = s.count(layer, ".norm1.weight");
@@ -65,10 +66,11 @@ public record GroundingSpec(SwinSpec swin, int fpnFirst, long[] fpnIn, long fpnO
             for (int b = 0; b < depths[st]; b++) {
                 String k = layer + b + ".attn.qkv_text_i2t.weight";
                 textDims[st][b] = s.has(k) ? s.get(k)[1] : 0;
+                queryNorm |= s.has(layer + b + ".attn.norm_i2t_i.weight");
             }
             norms[st] = s.has(BODY + "norm" + st + ".weight");
         }
-        SwinSpec swin = new SwinSpec(embed, patch, depths, heads, window, mlp, textDims, norms);
+        SwinSpec swin = new SwinSpec(embed, patch, depths, heads, window, mlp, textDims, norms, queryNorm);
 
         int first = 1;
         while (first < 10 && !s.has(FPN + "fpn_inner" + first + ".weight")) {

@@ -18,10 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -40,6 +38,9 @@ class FineParityTest {
     private final Map<String, long[]> gotShape = new LinkedHashMap<>();
     private AtssPostProcessor.Result result;
     private LoadReport report;
+    private int weightsBefore;
+    private int weightsAfter;
+    private int runAfter;
 
     @BeforeAll
     void run() throws Exception {
@@ -54,6 +55,7 @@ class FineParityTest {
             rows[r] = Arrays.copyOfRange(pm, r * (int) pmShape[1], (r + 1) * (int) pmShape[1]);
         }
         long[] size = ref.get("input.image_size_hw").toLongArray();
+        weightsBefore = managedCount(manager);
         try (NDManager run = manager.newSubManager()) {
             NDArray pixels = ref.get("input.pixel_values").toNDArray(run);
             NDArray ids = ref.get("input.input_ids").toNDArray(run);
@@ -68,7 +70,9 @@ class FineParityTest {
                     });
             System.out.printf(Locale.ROOT, "tiny fine model forward + post-processing: %.1f ms%n",
                     (System.nanoTime() - start) / 1e6);
+            runAfter = managedCount(run);
         }
+        weightsAfter = managedCount(manager);
     }
 
     @AfterAll
@@ -81,6 +85,23 @@ class FineParityTest {
         assertTrue(report.complete(), report.toString());
         assertEquals(806, report.loaded().size(), report.toString());
         assertTrue(report.unused().isEmpty(), "unused checkpoint keys: " + report.unused());
+    }
+
+    @Test
+    void forwardLeavesNoArraysBehind() {
+        // the three inputs are all that remains in the run's manager; the weights' manager is unchanged
+        assertEquals(3, runAfter, "arrays left in the run manager");
+        assertEquals(weightsBefore, weightsAfter, "arrays added to the weights' manager");
+    }
+
+    private static int managedCount(NDManager m) {
+        try {
+            java.lang.reflect.Field f = ai.djl.ndarray.BaseNDManager.class.getDeclaredField("resources");
+            f.setAccessible(true);
+            return ((Map<?, ?>) f.get(m)).size();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -215,10 +236,5 @@ class FineParityTest {
             f[i] = v[i];
         }
         return f;
-    }
-
-    @SuppressWarnings("unused")
-    private static List<String> keys(Map<String, ?> m) {
-        return new ArrayList<>(m.keySet());
     }
 }

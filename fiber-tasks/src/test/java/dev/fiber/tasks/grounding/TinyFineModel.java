@@ -1,7 +1,6 @@
 package dev.fiber.tasks.grounding;
 
 import ai.djl.ndarray.NDManager;
-import dev.fiber.tasks.grounding.post.PostProcessConfig;
 import dev.fiber.tasks.grounding.weights.NpzWeightSource;
 import dev.fiber.tasks.grounding.weights.WeightSource;
 
@@ -15,9 +14,8 @@ final class TinyFineModel {
     private TinyFineModel() {}
 
     /** The configuration of {@code tiny_fine_config.yaml} (4 text heads per {@code tiny_fine_meta.json}). */
-    static GroundingConfig config() {
-        return new GroundingConfig(4, 16, new int[] {8, 16, 32, 64, 128}, 256, 128, 160, 32,
-                new PostProcessConfig(0.05f, 60, 0.6f, 30));
+    static GroundingConfig config() throws IOException {
+        return GroundingConfig.fromYacs(YacsConfig.read(TestFiles.data("fine/tiny_fine_config.yaml")), 4);
     }
 
     /** @return the tiny checkpoint's state dict */

@@ -41,13 +41,14 @@ public final class SwinBlock extends StateBlock {
      * @param shift cyclic shift (0 or window/2)
      * @param mlpHidden MLP hidden width
      * @param textDim text width for a fused block, 0 otherwise
+     * @param queryNorm whether a fused block has v3's {@code norm_i2t_i}
      */
-    public SwinBlock(long dim, int heads, int window, int shift, long mlpHidden, long textDim) {
+    public SwinBlock(long dim, int heads, int window, int shift, long mlpHidden, long textDim, boolean queryNorm) {
         this.dim = dim;
         this.window = window;
         this.shift = shift;
         norm1 = child("norm1", new LayerNorm(dim, 1e-5f));
-        attn = child("attn", new WindowAttention(dim, heads, window, textDim));
+        attn = child("attn", new WindowAttention(dim, heads, window, textDim, queryNorm));
         norm2 = child("norm2", new LayerNorm(dim, 1e-5f));
         Container mlp = child("mlp", new Container());
         fc1 = mlp.add("fc1", new Linear(dim, mlpHidden, true));

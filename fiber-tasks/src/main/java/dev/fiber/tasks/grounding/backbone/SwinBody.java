@@ -30,7 +30,7 @@ public final class SwinBody extends StateBlock {
         norms = new LayerNorm[n];
         for (int s = 0; s < n; s++) {
             stages[s] = layers.add(Integer.toString(s), new SwinStage(spec.dim(s), spec.heads()[s], spec.window(),
-                    spec.mlpHidden(s), spec.textDims()[s], s < n - 1));
+                    spec.mlpHidden(s), spec.textDims()[s], spec.fusionQueryNorm(), s < n - 1));
         }
         for (int s = 0; s < n; s++) {
             if (spec.stageNorm()[s]) {

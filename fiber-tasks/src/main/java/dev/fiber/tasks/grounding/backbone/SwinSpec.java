@@ -11,9 +11,11 @@ package dev.fiber.tasks.grounding.backbone;
  * @param mlpHidden MLP hidden width per stage
  * @param textDims per stage and block, the text width of its image-to-text fusion weights (0 = none)
  * @param stageNorm per stage, whether an output norm {@code norm{s}} exists
+ * @param fusionQueryNorm whether fused blocks normalise the image-to-text query ({@code norm_i2t_i},
+ *     fusion version v3)
  */
 public record SwinSpec(long embedDim, int patch, int[] depths, int[] heads, int window, long[] mlpHidden,
-        long[][] textDims, boolean[] stageNorm) {
+        long[][] textDims, boolean[] stageNorm, boolean fusionQueryNorm) {
 
     /** Validates the structure. */
     public SwinSpec {

@@ -26,16 +26,18 @@ public final class SwinStage extends StateBlock {
      * @param window window size
      * @param mlpHidden MLP hidden width
      * @param textDims per block, the text width of its fusion weights (0 = plain block)
+     * @param queryNorm whether fused blocks have v3's {@code norm_i2t_i}
      * @param withDownsample whether the stage ends with patch merging
      */
-    public SwinStage(long dim, int heads, int window, long mlpHidden, long[] textDims, boolean withDownsample) {
+    public SwinStage(long dim, int heads, int window, long mlpHidden, long[] textDims, boolean queryNorm,
+            boolean withDownsample) {
         this.window = window;
         this.dim = dim;
         Container list = child("blocks", new Container());
         blocks = new SwinBlock[textDims.length];
         for (int b = 0; b < blocks.length; b++) {
             blocks[b] = list.add(Integer.toString(b),
-                    new SwinBlock(dim, heads, window, b % 2 == 0 ? 0 : window / 2, mlpHidden, textDims[b]));
+                    new SwinBlock(dim, heads, window, b % 2 == 0 ? 0 : window / 2, mlpHidden, textDims[b], queryNorm));
         }
         downsample = withDownsample ? child("downsample", new PatchMerging(dim)) : null;
     }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.fiber.tasks.grounding.nn.LayerNorm;
 import dev.fiber.tasks.grounding.nn.Linear;
 import dev.fiber.tasks.grounding.nn.StateBlock;
 
@@ -18,6 +19,8 @@ import dev.fiber.tasks.grounding.nn.StateBlock;
  * keys/values are projected from the text states (width read from the checkpoint), queries from the
  * <em>output of {@code proj}</em>, logits plus the text's extended mask, softmax over text tokens,
  * {@code proj_i2t}, and {@code x = x + alpha_i2t * y}. Every window of an image attends to the same text.
+ * Fusion version v3 (FIBER's refexp models) additionally normalises the query input with
+ * {@code norm_i2t_i} before {@code qkv_i2t}.
  */
 public final class WindowAttention extends StateBlock {
 
@@ -32,14 +35,16 @@ public final class WindowAttention extends StateBlock {
     private final Linear qI2t;
     private final Linear projI2t;
     private final Parameter alpha;
+    private final LayerNorm queryNorm;
 
     /**
      * @param dim channels C
      * @param heads heads
      * @param window window size W (the table has {@code (2W-1)^2} rows)
      * @param textDim width of the text states for the fused variant, 0 for plain attention
+     * @param queryNorm whether the fused variant has v3's {@code norm_i2t_i}
      */
-    public WindowAttention(long dim, int heads, int window, long textDim) {
+    public WindowAttention(long dim, int heads, int window, long textDim, boolean queryNorm) {
         if (dim % heads != 0) {
             throw new IllegalArgumentException("swin width " + dim + " not divisible by " + heads + " heads");
         }
@@ -56,7 +61,9 @@ public final class WindowAttention extends StateBlock {
             qI2t = child("qkv_i2t", new Linear(dim, dim, true));
             projI2t = child("proj_i2t", new Linear(dim, dim, true));
             alpha = parameter("alpha_i2t", new Shape(1));
+            this.queryNorm = queryNorm ? child("norm_i2t_i", new LayerNorm(dim, 1e-5f)) : null;
         } else {
+            this.queryNorm = null;
             qkvText = null;
             qI2t = null;
             projI2t = null;
@@ -108,7 +115,7 @@ public final class WindowAttention extends StateBlock {
         NDArray kvText = qkvText.forward(text).reshape(b, nt, 2, heads, hd).transpose(2, 0, 3, 1, 4);
         NDArray kText = kvText.get(0).expandDims(1); // (B, 1, h, T, d)
         NDArray vText = kvText.get(1).expandDims(1);
-        NDArray qText = qI2t.forward(out).reshape(b, nw, n, heads, hd).transpose(0, 1, 3, 2, 4)
+        NDArray qText = qI2t.forward(queryNorm == null ? out : queryNorm.forward(out)).reshape(b, nw, n, heads, hd).transpose(0, 1, 3, 2, 4)
                 .mul((float) Math.pow(hd, -0.5)); // (B, nW, h, N, d)
         NDArray logits = qText.matMul(kText.transpose(0, 1, 2, 4, 3)); // (B, nW, h, N, T)
         if (textMask != null) {
