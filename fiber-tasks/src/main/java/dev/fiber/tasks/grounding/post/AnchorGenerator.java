@@ -35,6 +35,35 @@ public final class AnchorGenerator extends StateBlock {
         cells = child("cell_anchors", new BufferList(shapes));
     }
 
+    /**
+     * Legacy Detectron cell anchors ({@code generate_anchors}): on the base window {@code (0, 0, s-1, s-1)},
+     * ratio enumeration with rounded widths ({@code np.round}, half to even) then scale enumeration.
+     *
+     * @param stride anchor stride s
+     * @param sizes anchor sizes of the level (FIBER: one, times {@code OCTAVE^(k/SCALES_PER_OCTAVE)})
+     * @param aspectRatios aspect ratios (FIBER: 1.0)
+     * @return {@code (ratios * sizes) x 4} xyxy, ratio-major
+     */
+    public static float[] cellAnchors(int stride, double[] sizes, double[] aspectRatios) {
+        double w = stride;
+        double ctr = 0.5 * (w - 1);
+        float[] out = new float[4 * sizes.length * aspectRatios.length];
+        int k = 0;
+        for (double ratio : aspectRatios) {
+            double rw = Math.rint(Math.sqrt(w * w / ratio));
+            double rh = Math.rint(rw * ratio);
+            for (double size : sizes) {
+                double sw = rw * (size / stride);
+                double sh = rh * (size / stride);
+                out[k++] = (float) (ctr - 0.5 * (sw - 1));
+                out[k++] = (float) (ctr - 0.5 * (sh - 1));
+                out[k++] = (float) (ctr + 0.5 * (sw - 1));
+                out[k++] = (float) (ctr + 0.5 * (sh - 1));
+            }
+        }
+        return out;
+    }
+
     /** @return number of levels */
     public int numLevels() {
         return strides.length;

@@ -158,7 +158,7 @@ public final class AtssPostProcessor {
      * @param k limit (no cut if {@code k <= 0} or {@code n <= k})
      * @return kept detections
      */
-    static Detections cut(Detections d, int k) {
+    public static Detections cut(Detections d, int k) {
         int n = d.size();
         if (k <= 0 || n <= k) {
             return d;
