@@ -17,7 +17,7 @@ import dev.fiber.tasks.grounding.nn.StateBlock;
 import dev.fiber.tasks.grounding.nn.StateDictLoader;
 import dev.fiber.tasks.grounding.post.AnchorGenerator;
 import dev.fiber.tasks.grounding.post.AtssPostProcessor;
-import dev.fiber.tasks.grounding.post.PositiveMap;
+import dev.fiber.tasks.grounding.post.LabelTokens;
 import dev.fiber.tasks.grounding.text.RobertaModel;
 import dev.fiber.tasks.grounding.weights.WeightSource;
 
@@ -127,7 +127,7 @@ public final class FiberGroundingModel extends StateBlock {
      * @return detections before NMS, after NMS and final (boxes in resized-image pixels)
      */
     public AtssPostProcessor.Result predict(NDArray pixels, NDArray inputIds, NDArray attentionMask, int imageH,
-            int imageW, PositiveMap map, Trace trace) {
+            int imageW, LabelTokens map, Trace trace) {
         if (pixels.getShape().get(0) != 1 || inputIds.getShape().get(0) != 1) {
             throw new IllegalArgumentException("predict takes one image and one caption; batch "
                     + pixels.getShape() + " / " + inputIds.getShape());

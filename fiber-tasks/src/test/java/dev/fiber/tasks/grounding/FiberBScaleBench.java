@@ -14,7 +14,7 @@ import dev.fiber.tasks.grounding.nn.StateBlock;
 import dev.fiber.tasks.grounding.nn.StateDictLoader;
 import dev.fiber.tasks.grounding.post.AnchorGenerator;
 import dev.fiber.tasks.grounding.post.AtssPostProcessor;
-import dev.fiber.tasks.grounding.post.PositiveMap;
+import dev.fiber.tasks.grounding.post.LabelTokens;
 import dev.fiber.tasks.grounding.text.TextSpec;
 import dev.fiber.tasks.grounding.weights.WeightSource;
 import org.junit.jupiter.api.Test;
@@ -78,7 +78,7 @@ class FiberBScaleBench {
             long[] caption = {0, 10, 1275, 4758, 4, 10, 2440, 2335, 4, 2};
             System.arraycopy(caption, 0, ids, 0, caption.length);
             java.util.Arrays.fill(mask, 0, caption.length, 1);
-            PositiveMap map = PositiveMap.of(List.of(1L, 2L), List.of(new int[] {1, 2, 3}, new int[] {5, 6, 7}));
+            LabelTokens map = LabelTokens.of(List.of(1L, 2L), List.of(new int[] {1, 2, 3}, new int[] {5, 6, 7}));
             for (int run = 0; run < 2; run++) {
                 try (NDManager sub = m.newSubManager()) {
                     NDArray pixels = sub.create(px, new Shape(1, 3, 800, 1344));

@@ -12,7 +12,7 @@ import dev.fiber.core.io.NpyArray;
 import dev.fiber.tasks.grounding.nn.LoadReport;
 import dev.fiber.tasks.grounding.post.AtssPostProcessor;
 import dev.fiber.tasks.grounding.post.Detections;
-import dev.fiber.tasks.grounding.post.PositiveMap;
+import dev.fiber.tasks.grounding.post.LabelTokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,7 +61,7 @@ class FineParityTest {
             NDArray ids = ref.get("input.input_ids").toNDArray(run);
             NDArray mask = ref.get("input.attention_mask").toNDArray(run);
             long start = System.nanoTime();
-            result = model.predict(pixels, ids, mask, (int) size[0], (int) size[1], PositiveMap.fromMatrix(rows),
+            result = model.predict(pixels, ids, mask, (int) size[0], (int) size[1], LabelTokens.fromMatrix(rows),
                     (key, value) -> {
                         try (NDArray f = value.toType(DataType.FLOAT32, true)) {
                             got.put(key, f.toFloatArray());

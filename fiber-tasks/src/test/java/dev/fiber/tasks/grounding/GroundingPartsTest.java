@@ -12,7 +12,7 @@ import dev.fiber.tasks.grounding.post.AnchorGenerator;
 import dev.fiber.tasks.grounding.post.AtssPostProcessor;
 import dev.fiber.tasks.grounding.post.BoxCoder;
 import dev.fiber.tasks.grounding.post.Detections;
-import dev.fiber.tasks.grounding.post.PositiveMap;
+import dev.fiber.tasks.grounding.post.LabelTokens;
 import dev.fiber.tasks.grounding.weights.WeightSource;
 import org.junit.jupiter.api.Test;
 
@@ -88,11 +88,15 @@ class GroundingPartsTest {
 
     @Test
     void positiveMapFromMatrix() {
-        PositiveMap p = PositiveMap.fromMatrix(new float[][] {{0, 0.5f, 0.5f, 0}, {0, 0, 0, 1}});
+        LabelTokens p = LabelTokens.fromMatrix(new float[][] {{0, 0.5f, 0.5f, 0}, {0, 0, 0, 1}});
         assertEquals(2, p.maxLabel());
         assertArrayEquals(new int[] {1, 2}, p.labelToTokens().get(1L));
         assertArrayEquals(new int[] {3}, p.labelToTokens().get(2L));
-        assertThrows(IllegalArgumentException.class, () -> new PositiveMap(Map.of(0L, new int[] {1})));
-        assertThrows(IllegalArgumentException.class, () -> new PositiveMap(Map.of(1L, new int[0])));
+        assertThrows(IllegalArgumentException.class, () -> new LabelTokens(Map.of(0L, new int[] {1})));
+        assertEquals(0, new LabelTokens(Map.of(1L, new int[0])).labelToTokens().get(1L).length);
+        LabelTokens ids = LabelTokens.fromMatrix(new float[][] {{0, 1}, {1, 0}}, new long[] {7, 3});
+        assertArrayEquals(new long[] {3, 7}, ids.labelToTokens().keySet().stream().mapToLong(Long::longValue).toArray());
+        assertThrows(IllegalArgumentException.class,
+                () -> LabelTokens.fromMatrix(new float[][] {{1}, {1}}, new long[] {2, 2}));
     }
 }

@@ -62,7 +62,7 @@ public final class AtssPostProcessor {
      * @return detections before NMS, after NMS and final
      */
     public Result process(List<NDArray> bboxReg, List<NDArray> centerness, List<NDArray> dotLogits,
-            List<float[]> anchors, PositiveMap map, long numClasses, int batchIndex, int imageH, int imageW) {
+            List<float[]> anchors, LabelTokens map, long numClasses, int batchIndex, int imageH, int imageW) {
         if (map.maxLabel() > numClasses) {
             throw new IllegalArgumentException("label " + map.maxLabel() + " exceeds the model's " + numClasses
                     + " label columns");
@@ -77,7 +77,7 @@ public final class AtssPostProcessor {
         return new Result(pre, post, cut(post, config.detectionsPerImage()));
     }
 
-    private Detections level(NDArray reg, NDArray ctr, NDArray logits, float[] anchors, PositiveMap map,
+    private Detections level(NDArray reg, NDArray ctr, NDArray logits, float[] anchors, LabelTokens map,
             int b, int imageH, int imageW) {
         Shape ls = logits.getShape();
         long numTokens = ls.get(2);
@@ -92,6 +92,11 @@ public final class AtssPostProcessor {
         try (NDArray image = logits.get(b); NDArray prob = image.getNDArrayInternal().sigmoid()) {
             int j = 0;
             for (Map.Entry<Long, int[]> e : map.labelToTokens().entrySet()) {
+                labelIds[j] = e.getKey();
+                if (e.getValue().length == 0) {
+                    labelScores[j++] = new float[hw]; // no tokens: never above the threshold
+                    continue;
+                }
                 for (int t : e.getValue()) {
                     if (t >= numTokens) {
                         throw new IllegalArgumentException("label " + e.getKey() + " uses token " + t
@@ -102,9 +107,8 @@ public final class AtssPostProcessor {
                 try (NDArray idx = m.create(cols);
                         NDArray picked = prob.get(":, {}", idx);
                         NDArray mean = picked.mean(new int[] {1})) {
-                    labelScores[j] = mean.toFloatArray();
+                    labelScores[j++] = mean.toFloatArray();
                 }
-                labelIds[j++] = e.getKey();
             }
         }
         float[] centers;
