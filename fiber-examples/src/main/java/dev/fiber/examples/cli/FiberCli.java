@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
         description = "FIBER (Fusion-In-the-Backbone transformER) vision-language models on the JVM.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            GroundCommand.class,
+            DetectCommand.class,
         })
 public final class FiberCli implements Runnable {
 
