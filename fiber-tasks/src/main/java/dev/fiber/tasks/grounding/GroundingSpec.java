@@ -2,6 +2,7 @@ package dev.fiber.tasks.grounding;
 
 import dev.fiber.tasks.grounding.backbone.SwinSpec;
 import dev.fiber.tasks.grounding.head.HeadSpec;
+import dev.fiber.tasks.grounding.nn.StateDictLoader;
 import dev.fiber.tasks.grounding.text.TextSpec;
 import dev.fiber.tasks.grounding.weights.WeightSource;
 
@@ -110,17 +111,14 @@ public record GroundingSpec(SwinSpec swin, int fpnFirst, long[] fpnIn, long fpnO
         return new GroundingSpec(swin, first, fpnIn, fpnOut, text, imageWidths, head, perLoc);
     }
 
-    /** Shapes by key, with the DDP {@code module.} prefix removed when every key has it. */
+    /** Shapes by key, keys normalised as the official loader does ({@link StateDictLoader#normalizedKeys}). */
     private static final class Shapes {
         private final Map<String, long[]> shapes = new HashMap<>();
         private final String source;
 
         Shapes(WeightSource src) {
             source = src.describe();
-            boolean ddp = !src.keys().isEmpty() && src.keys().stream().allMatch(k -> k.startsWith("module."));
-            for (String k : src.keys()) {
-                shapes.put(ddp ? k.substring(7) : k, src.shape(k));
-            }
+            StateDictLoader.normalizedKeys(src.keys()).forEach((key, stored) -> shapes.put(key, src.shape(stored)));
         }
 
         boolean has(String key) {

@@ -20,7 +20,8 @@ import java.util.Set;
  * matching of maskrcnn-benchmark's {@code load_state_dict} / {@code align_and_update_state_dicts}:
  *
  * <ol>
- *   <li>if every checkpoint key starts with {@code module.} (a DDP dump), the prefix is stripped;
+ *   <li>if every checkpoint key starts with {@code module.} (a DDP dump), the prefix is stripped, and the
+ *       substrings {@code text_transformer.} and {@code vit_model.} are deleted from every key;
  *   <li>each model key takes the <em>longest checkpoint key that is a suffix of it</em> (exact match
  *       being the longest possible);
  *   <li>unlike the official loader, which silently keeps the initial value when shapes differ, a shape
@@ -58,7 +59,7 @@ public final class StateDictLoader {
         Map<String, Parameter> params = new LinkedHashMap<>();
         Map<String, Shape> shapes = new LinkedHashMap<>();
         collect(root, "", params, shapes);
-        Map<String, String> stripped = stripDdpPrefix(source.keys());
+        Map<String, String> stripped = normalizedKeys(source.keys());
         List<String> loaded = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         List<String> mismatched = new ArrayList<>();
@@ -95,11 +96,19 @@ public final class StateDictLoader {
         return new LoadReport(loaded, missing, mismatched, unused);
     }
 
-    private static Map<String, String> stripDdpPrefix(Set<String> keys) {
+    /**
+     * The checkpoint keys as the official loader sees them: {@code module.} stripped if every key has it,
+     * then {@code text_transformer.} and {@code vit_model.} deleted (a later key wins a collision).
+     *
+     * @param keys checkpoint keys as stored
+     * @return normalised key to stored key, in checkpoint order
+     */
+    public static Map<String, String> normalizedKeys(Set<String> keys) {
         boolean all = !keys.isEmpty() && keys.stream().allMatch(k -> k.startsWith(DDP_PREFIX));
         Map<String, String> out = new LinkedHashMap<>();
         for (String k : keys) {
-            out.put(all ? k.substring(DDP_PREFIX.length()) : k, k);
+            String n = all ? k.substring(DDP_PREFIX.length()) : k;
+            out.put(n.replace("text_transformer.", "").replace("vit_model.", ""), k);
         }
         return out;
     }
