@@ -144,8 +144,9 @@ public final class ModulatedDeformConv {
         NDArray baseY = m.create(gy, new Shape(1, k, ho, 1));
         NDArray baseX = m.create(gx, new Shape(1, k, 1, wo));
         NDArray off = offset.reshape(n, k, 2, ho, wo);
-        NDArray y = off.get(new NDIndex(":, :, 0")).add(baseY); // (n, k, ho, wo)
-        NDArray xx = off.get(new NDIndex(":, :, 1")).add(baseX);
+        // sample coordinates, laid out (n, ho, wo, k) so that the gathered rows are already the columns
+        NDArray y = off.get(new NDIndex(":, :, 0")).add(baseY).transpose(0, 2, 3, 1);
+        NDArray xx = off.get(new NDIndex(":, :, 1")).add(baseX).transpose(0, 2, 3, 1);
         NDArray inside = y.gt(-1).logicalAnd(xx.gt(-1)).logicalAnd(y.lt(h)).logicalAnd(xx.lt(w));
         NDArray y0 = y.floor();
         NDArray x0 = xx.floor();
@@ -153,7 +154,7 @@ public final class ModulatedDeformConv {
         NDArray lx = xx.sub(x0);
         NDArray hy = ly.neg().add(1f);
         NDArray hx = lx.neg().add(1f);
-        NDArray modulation = mask.mul(inside.toType(DataType.FLOAT32, false));
+        NDArray modulation = mask.transpose(0, 2, 3, 1).mul(inside.toType(DataType.FLOAT32, false));
         NDArray y0i = y0.toType(DataType.INT64, false);
         NDArray x0i = x0.toType(DataType.INT64, false);
         long[] starts = new long[n];
@@ -172,18 +173,23 @@ public final class ModulatedDeformConv {
                 NDArray cornerWeight = (dy == 0 ? hy : ly).mul(dx == 0 ? hx : lx)
                         .mul(valid.toType(DataType.FLOAT32, false)).mul(modulation);
                 NDArray index = yi.clip(0, h - 1).mul(w).add(xi.clip(0, w - 1)).add(batchBase);
-                NDArray sampled = rows.get(index.flatten()); // (n * k * ho * wo, c)
-                NDArray term = sampled.mul(cornerWeight.reshape(-1, 1));
-                cols = cols == null ? term : cols.addi(term);
+                // rows in (n, ho, wo, k) order: (n * ho * wo * k, c)
+                NDArray term = rows.get(index.flatten()).muli(cornerWeight.reshape(-1, 1));
+                if (cols == null) {
+                    cols = term;
+                } else {
+                    cols.addi(term);
+                    term.close();
+                }
             }
         }
-        // (n, k, ho * wo, c) -> (n, ho * wo, c, k) -> (n, ho * wo, c * k), matching weight (o, c, kh, kw).
-        NDArray colMatrix = cols.reshape(n, k, (long) ho * wo, c).transpose(0, 2, 3, 1).reshape(n, (long) ho * wo, (long) c * k);
-        NDArray wMatrix = weight.reshape(o, (long) c * k).transpose();
-        NDArray out = colMatrix.matMul(wMatrix); // (n, ho * wo, o)
+        // (n * ho * wo, k * c) against the weight (o, c, kh, kw) permuted to (o, kh, kw, c)
+        NDArray colMatrix = cols.reshape((long) n * ho * wo, (long) k * c);
+        NDArray wMatrix = weight.transpose(0, 2, 3, 1).reshape(o, (long) k * c).transpose();
+        NDArray out = colMatrix.matMul(wMatrix); // (n * ho * wo, o)
         if (bias != null) {
-            out = out.add(bias.reshape(1, 1, o));
+            out = out.add(bias.reshape(1, o));
         }
-        return out.transpose(0, 2, 1).reshape(n, o, ho, wo);
+        return out.reshape(n, (long) ho * wo, o).transpose(0, 2, 1).reshape(n, o, ho, wo);
     }
 }
