@@ -120,6 +120,7 @@ public final class FusionBackbone extends StateBlock {
             NDArray in = txt;
             txt = Scoped.keep(() -> layer.forward(in, ext, null));
             trace.record(layerKey(i), txt);
+            in.close();
         }
         int nextLayer = firstFusedLayer;
         List<NDArray> stageOuts = new ArrayList<>();
@@ -138,10 +139,12 @@ public final class FusionBackbone extends StateBlock {
                     txt = Scoped.keep(() -> layer.forward(inTxt, ext, inImg));
                     trace.record(layerKey(nextLayer), txt);
                     nextLayer++;
+                    inTxt.close();
                 } else {
                     img = Scoped.keep(() -> block.forward(inImg, hh, ww, mask, null, null));
                 }
                 trace.record(String.format(Locale.ROOT, "swin.stage%d.block%02d", s + 1, b), img);
+                inImg.close(); // superseded: free it now rather than at the end of the pass
             }
             NDArray out = toNchw(body.stageNorm(s, img), h, w);
             trace.record("backbone.stage_out" + (s + 1), out);
@@ -152,6 +155,7 @@ public final class FusionBackbone extends StateBlock {
                 int ww = w;
                 img = Scoped.keep(() -> stage.downsample().forward(inImg, hh, ww));
                 trace.record("swin.stage" + (s + 1) + ".downsample", img);
+                inImg.close(); // stage output views keep their storage alive
                 h = (h + 1) / 2;
                 w = (w + 1) / 2;
             }
