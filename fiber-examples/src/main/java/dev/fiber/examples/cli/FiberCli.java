@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
         description = "FIBER (Fusion-In-the-Backbone transformER) vision-language models on the JVM.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            VqaVocabCommand.class,
+            ModelsCommand.class,
+            IndexBenchCommand.class,
             GroundCommand.class,
             DetectCommand.class,
         })
