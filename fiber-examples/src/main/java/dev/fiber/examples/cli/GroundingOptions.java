@@ -28,6 +28,10 @@ public final class GroundingOptions {
             description = "RoBERTa attention heads (roberta-base: ${DEFAULT-VALUE})")
     int textHeads;
 
+    @Option(names = "--chunk", defaultValue = "0", paramLabel = "N",
+            description = "detect: categories per prompt (TEST.CHUNKED_EVALUATION; -1 = all in one; default: config)")
+    int chunk;
+
     @Option(names = {"-i", "--image"}, required = true, paramLabel = "FILE", description = "input image")
     Path image;
 
@@ -50,9 +54,9 @@ public final class GroundingOptions {
     FiberGrounder load() throws IOException {
         GroundingConfig cfg = config == null ? GroundingConfig.fiberB()
                 : GroundingConfig.fromYacs(YacsConfig.read(config), textHeads);
-        if (config == null && textHeads != cfg.textHeads()) {
-            cfg = new GroundingConfig(textHeads, cfg.groupNormGroups(), cfg.anchorStrides(), cfg.maxQueryLength(),
-                    cfg.minSizeTest(), cfg.maxSizeTest(), cfg.sizeDivisibility(), cfg.post());
+        cfg = cfg.withTextHeads(textHeads);
+        if (chunk != 0) {
+            cfg = cfg.withDetectionChunk(chunk);
         }
         try (WeightSource w = WeightSources.open(weights, ema ? "model_ema" : "model")) {
             return FiberGrounder.load(w, cfg);

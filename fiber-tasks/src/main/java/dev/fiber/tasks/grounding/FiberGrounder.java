@@ -36,19 +36,16 @@ public final class FiberGrounder implements AutoCloseable {
     private final FiberGroundingModel model;
     private final FiberTokenizer tokenizer;
     private final FineTransform transform;
-    private final String separator;
 
     /**
      * @param manager owns the model's weights (closed with this grounder)
      * @param model the loaded model
      * @param tokenizer roberta-base tokenizer
-     * @param separator {@code DATASETS.SEPARATION_TOKENS} for detection prompts ({@code ". "})
      */
-    public FiberGrounder(NDManager manager, FiberGroundingModel model, FiberTokenizer tokenizer, String separator) {
+    public FiberGrounder(NDManager manager, FiberGroundingModel model, FiberTokenizer tokenizer) {
         this.manager = Objects.requireNonNull(manager, "manager");
         this.model = Objects.requireNonNull(model, "model");
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
-        this.separator = Objects.requireNonNull(separator, "separator");
         GroundingConfig c = model.config();
         FineTransform d = FineTransform.DEFAULT;
         this.transform = new FineTransform(c.minSizeTest(), c.maxSizeTest(), c.sizeDivisibility(), d.pixelMean(),
@@ -67,7 +64,7 @@ public final class FiberGrounder implements AutoCloseable {
         NDManager m = NDManager.newBaseManager();
         try {
             FiberGroundingModel model = FiberGroundingModel.load(weights, config, m);
-            return new FiberGrounder(m, model, FiberTokenizer.roberta(), ". ");
+            return new FiberGrounder(m, model, FiberTokenizer.roberta());
         } catch (IOException | RuntimeException e) {
             m.close();
             throw e;
@@ -130,19 +127,39 @@ public final class FiberGrounder implements AutoCloseable {
     }
 
     /**
-     * Open-vocabulary detection: the caption is {@code "name1. name2. ..."}, label i+1 is category i.
+     * Open-vocabulary detection: the caption is {@code "name1. name2. ..."} ({@code create_queries_and_maps});
+     * label i+1 is category i. With {@code TEST.CHUNKED_EVALUATION} = k the categories are prompted k at a
+     * time and the chunks' detections concatenated, as FIBER's evaluation does (each chunk is post-processed
+     * on its own; its labels are numbered from 1 inside the chunk, which changes no score or box).
      *
      * @param image the image
      * @param categories category names
-     * @return boxes per category
+     * @return boxes per category, scores descending
      */
     public GroundingResult detect(RgbImage image, List<String> categories) {
-        GroundingPrompts.Prompt prompt = GroundingPrompts.detectionPrompt(categories, separator);
-        long[] labels = new long[categories.size()];
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = i + 1;
+        if (categories.isEmpty()) {
+            throw new IllegalArgumentException("no categories to detect");
         }
-        return run(image, prompt, labels, categories);
+        GroundingConfig c = model.config();
+        int chunk = c.detectionChunk() > 0 ? c.detectionChunk() : categories.size();
+        List<GroundingResult.Detection> all = new ArrayList<>();
+        String caption = null;
+        for (int from = 0; from < categories.size(); from += chunk) {
+            List<String> names = categories.subList(from, Math.min(categories.size(), from + chunk));
+            GroundingPrompts.Prompt prompt = GroundingPrompts.detectionPrompt(names, c.separator());
+            long[] labels = new long[names.size()];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = i + 1;
+            }
+            GroundingResult part = run(image, prompt, labels, names);
+            caption = caption == null ? part.caption() : caption + " | " + part.caption();
+            for (GroundingResult.Detection d : part.detections()) {
+                all.add(new GroundingResult.Detection(d.label() + from, d.phrase(), d.score(), d.x1(), d.y1(), d.x2(),
+                        d.y2()));
+            }
+        }
+        all.sort(java.util.Comparator.comparingDouble((GroundingResult.Detection d) -> -d.score()));
+        return new GroundingResult(caption, new dev.fiber.core.image.ImageSize(image.height(), image.width()), all);
     }
 
     private GroundingResult run(RgbImage image, GroundingPrompts.Prompt prompt, long[] labels, List<String> names) {

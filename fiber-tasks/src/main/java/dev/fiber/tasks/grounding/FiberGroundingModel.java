@@ -109,6 +109,14 @@ public final class FiberGroundingModel extends StateBlock {
         return head;
     }
 
+    /**
+     * @return the number of label columns: {@code TEST.MDETR_STYLE_AGGREGATE_CLASS_NUM} if set, else the
+     *     {@code cls_logits} channels ({@code NUM_CLASSES - 1}); label ids above it are rejected
+     */
+    public long labelColumns() {
+        return config.aggregateClassNum() > 0 ? config.aggregateClassNum() : head.numClasses();
+    }
+
     /** @return the anchor generator */
     public AnchorGenerator anchorGenerator() {
         return anchors;
@@ -148,7 +156,7 @@ public final class FiberGroundingModel extends StateBlock {
                 levelAnchors.add(a);
             }
             return new AtssPostProcessor(config.post()).process(out.bboxReg(), out.centerness(), out.dotLogits(),
-                    levelAnchors, map, head.numClasses(), 0, imageH, imageW);
+                    levelAnchors, map, labelColumns(), 0, imageH, imageW);
         }
     }
 

@@ -13,15 +13,21 @@ import dev.fiber.tasks.grounding.post.PostProcessConfig;
  * @param minSizeTest {@code INPUT.MIN_SIZE_TEST} (800)
  * @param maxSizeTest {@code INPUT.MAX_SIZE_TEST} (1333)
  * @param sizeDivisibility {@code DATALOADER.SIZE_DIVISIBILITY} (32)
+ * @param separator {@code DATASETS.SEPARATION_TOKENS} between category names of a detection prompt ({@code ". "})
+ * @param detectionChunk {@code TEST.CHUNKED_EVALUATION}: categories per detection prompt (-1: all in one)
+ * @param aggregateClassNum {@code TEST.MDETR_STYLE_AGGREGATE_CLASS_NUM}: number of label columns if not -1
+ *     (otherwise the {@code cls_logits} channel count limits the label ids)
  * @param post the ATSS post-processing parameters
  */
 public record GroundingConfig(int textHeads, int groupNormGroups, int[] anchorStrides, int maxQueryLength,
-        int minSizeTest, int maxSizeTest, int sizeDivisibility, PostProcessConfig post) {
+        int minSizeTest, int maxSizeTest, int sizeDivisibility, String separator, int detectionChunk,
+        int aggregateClassNum, PostProcessConfig post) {
 
     /** Validates the values. */
     public GroundingConfig {
         if (textHeads <= 0 || groupNormGroups <= 0 || anchorStrides.length == 0 || maxQueryLength <= 0
-                || minSizeTest <= 0 || maxSizeTest <= 0 || sizeDivisibility < 0) {
+                || minSizeTest <= 0 || maxSizeTest <= 0 || sizeDivisibility < 0 || separator == null
+                || detectionChunk == 0 || detectionChunk < -1 || aggregateClassNum == 0 || aggregateClassNum < -1) {
             throw new IllegalArgumentException("invalid grounding configuration");
         }
         anchorStrides = anchorStrides.clone();
@@ -29,7 +35,7 @@ public record GroundingConfig(int textHeads, int groupNormGroups, int[] anchorSt
 
     /** @return the configuration of the released FIBER-B fine-grained model */
     public static GroundingConfig fiberB() {
-        return new GroundingConfig(12, 16, new int[] {8, 16, 32, 64, 128}, 256, 800, 1333, 32,
+        return new GroundingConfig(12, 16, new int[] {8, 16, 32, 64, 128}, 256, 800, 1333, 32, ". ", -1, -1,
                 PostProcessConfig.fiberB());
     }
 
@@ -59,8 +65,8 @@ public record GroundingConfig(int textHeads, int groupNormGroups, int[] anchorSt
         if (!yaml.bool("MODEL.DYHEAD.FUSE_CONFIG.USE_DOT_PRODUCT_TOKEN_LOSS", true)) {
             throw new IllegalArgumentException("only the dot-product token head is supported");
         }
-        if (yaml.integer("TEST.MDETR_STYLE_AGGREGATE_CLASS_NUM", -1) != -1) {
-            throw new IllegalArgumentException("TEST.MDETR_STYLE_AGGREGATE_CLASS_NUM is not supported");
+        if (yaml.bool("DATASETS.USE_CAPTION_PROMPT", false) || yaml.bool("DATASETS.USE_SUPRESS_QUERY", false)) {
+            throw new IllegalArgumentException("caption prompts and suppression queries are not supported");
         }
         PostProcessConfig post = new PostProcessConfig(
                 (float) yaml.number("MODEL.ATSS.INFERENCE_TH", d.post.inferenceThreshold()),
@@ -74,6 +80,9 @@ public record GroundingConfig(int textHeads, int groupNormGroups, int[] anchorSt
                 yaml.integer("INPUT.MIN_SIZE_TEST", d.minSizeTest),
                 yaml.integer("INPUT.MAX_SIZE_TEST", d.maxSizeTest),
                 yaml.integer("DATALOADER.SIZE_DIVISIBILITY", d.sizeDivisibility),
+                yaml.string("DATASETS.SEPARATION_TOKENS", d.separator),
+                yaml.integer("TEST.CHUNKED_EVALUATION", d.detectionChunk),
+                yaml.integer("TEST.MDETR_STYLE_AGGREGATE_CLASS_NUM", d.aggregateClassNum),
                 post);
     }
 
@@ -90,7 +99,25 @@ public record GroundingConfig(int textHeads, int groupNormGroups, int[] anchorSt
      */
     public GroundingConfig withPost(PostProcessConfig p) {
         return new GroundingConfig(textHeads, groupNormGroups, anchorStrides, maxQueryLength, minSizeTest,
-                maxSizeTest, sizeDivisibility, p);
+                maxSizeTest, sizeDivisibility, separator, detectionChunk, aggregateClassNum, p);
+    }
+
+    /**
+     * @param heads RoBERTa attention heads
+     * @return a copy with them
+     */
+    public GroundingConfig withTextHeads(int heads) {
+        return new GroundingConfig(heads, groupNormGroups, anchorStrides, maxQueryLength, minSizeTest,
+                maxSizeTest, sizeDivisibility, separator, detectionChunk, aggregateClassNum, post);
+    }
+
+    /**
+     * @param chunk categories per detection prompt (-1: all in one prompt)
+     * @return a copy with it
+     */
+    public GroundingConfig withDetectionChunk(int chunk) {
+        return new GroundingConfig(textHeads, groupNormGroups, anchorStrides, maxQueryLength, minSizeTest,
+                maxSizeTest, sizeDivisibility, separator, chunk, aggregateClassNum, post);
     }
 
     @Override

@@ -20,7 +20,28 @@ import java.util.Map;
 class FiberGrounderTest {
 
     @Test
-    void groundsTheReferenceCaseFromRawInputs() throws Exception {
+    void chunkedDetectionConcatenatesPerChunkResults() throws Exception {
+        RgbImage image = referenceImage();
+        try (WeightSource w = TinyFineModel.weights();
+                FiberGrounder chunked = FiberGrounder.load(w, TinyFineModel.config().withDetectionChunk(1))) {
+            GroundingResult both = chunked.detect(image, List.of("cat", "dog"));
+            GroundingResult cat = chunked.detect(image, List.of("cat"));
+            GroundingResult dog = chunked.detect(image, List.of("dog"));
+            assertEquals("cat | dog", both.caption());
+            assertEquals(cat.detections().size() + dog.detections().size(), both.detections().size());
+            for (GroundingResult.Detection d : both.detections()) {
+                GroundingResult src = d.label() == 1 ? cat : dog;
+                assertEquals(d.label() == 1 ? "cat" : "dog", d.phrase());
+                assertTrue(src.detections().stream().anyMatch(e -> e.score() == d.score() && e.x1() == d.x1()
+                        && e.y2() == d.y2()), "detection " + d + " not found in its chunk's result");
+            }
+            for (int i = 1; i < both.detections().size(); i++) {
+                assertTrue(both.detections().get(i - 1).score() >= both.detections().get(i).score());
+            }
+        }
+    }
+
+    private static RgbImage referenceImage() throws Exception {
         Map<String, NpyArray> ref = Npy.readNpz(TestFiles.data("fine/tiny_fine_cases.npz"));
         long[] shape = ref.get("input.image_rgb_uint8").shape();
         long[] px = ref.get("input.image_rgb_uint8").toLongArray();
@@ -28,7 +49,13 @@ class FiberGrounderTest {
         for (int i = 0; i < px.length; i++) {
             rgb[i] = (byte) px[i];
         }
-        RgbImage image = RgbImage.of((int) shape[1], (int) shape[0], rgb);
+        return RgbImage.of((int) shape[1], (int) shape[0], rgb);
+    }
+
+    @Test
+    void groundsTheReferenceCaseFromRawInputs() throws Exception {
+        Map<String, NpyArray> ref = Npy.readNpz(TestFiles.data("fine/tiny_fine_cases.npz"));
+        RgbImage image = referenceImage();
         String caption = ref.get("input.caption").toStringScalar();
         long[] tp = ref.get("input.tokens_positive").toLongArray();
         GroundingResult result;
