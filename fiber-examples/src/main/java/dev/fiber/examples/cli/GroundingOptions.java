@@ -1,5 +1,6 @@
 package dev.fiber.examples.cli;
 
+import dev.fiber.core.hub.CheckpointResolver;
 import dev.fiber.tasks.grounding.FiberGrounder;
 import dev.fiber.tasks.grounding.GroundingConfig;
 import dev.fiber.tasks.grounding.YacsConfig;
@@ -13,9 +14,9 @@ import java.nio.file.Path;
 /** Options shared by {@code fiber ground} and {@code fiber detect}: model, image and outputs. */
 public final class GroundingOptions {
 
-    @Option(names = {"-w", "--weights"}, required = true, paramLabel = "FILE",
-            description = "fine-grained FIBER checkpoint (state dict dump)")
-    Path weights;
+    @Option(names = {"-w", "--weights"}, required = true, paramLabel = "CKPT",
+            description = "fine-grained FIBER checkpoint: a file, an http(s) URL or a model name of 'fiber models'")
+    String weights;
 
     @Option(names = "--config", paramLabel = "YAML",
             description = "FIBER config (official configs/*.yaml or a dump); default: FIBER-B values")
@@ -58,7 +59,8 @@ public final class GroundingOptions {
         if (chunk != 0) {
             cfg = cfg.withDetectionChunk(chunk);
         }
-        try (WeightSource w = WeightSources.open(weights, ema ? "model_ema" : "model")) {
+        Path file = CheckpointResolver.defaults().resolve(weights);
+        try (WeightSource w = WeightSources.open(file, ema ? "model_ema" : "model")) {
             return FiberGrounder.load(w, cfg);
         }
     }
