@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         description = "FIBER (Fusion-In-the-Backbone transformER) vision-language models on the JVM.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            InspectCommand.class,
             VqaVocabCommand.class,
             ModelsCommand.class,
             IndexBenchCommand.class,
