@@ -5,6 +5,8 @@ import dev.fiber.core.image.RgbImage;
 import dev.fiber.tasks.grounding.FiberGrounder;
 import dev.fiber.tasks.grounding.GroundingResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -19,6 +21,9 @@ public final class DetectCommand implements Callable<Integer> {
     @Mixin
     GroundingOptions options;
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = {"-k", "--category"}, required = true, split = ",", paramLabel = "NAME",
             description = "category names (repeatable or comma-separated)")
     List<String> categories;
@@ -30,7 +35,7 @@ public final class DetectCommand implements Callable<Integer> {
         try (FiberGrounder g = options.load()) {
             r = g.detect(image, categories).above(options.threshold);
         }
-        GroundingOutput.writeJson(r, options.image, options.json);
+        GroundingOutput.writeJson(r, options.image, options.json, spec.commandLine().getOut());
         if (options.png != null) {
             GroundingOutput.writePng(r, image.toBufferedImage(), options.png);
         }

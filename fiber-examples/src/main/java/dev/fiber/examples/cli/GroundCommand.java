@@ -5,6 +5,8 @@ import dev.fiber.core.image.RgbImage;
 import dev.fiber.tasks.grounding.FiberGrounder;
 import dev.fiber.tasks.grounding.GroundingResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -18,6 +20,9 @@ public final class GroundCommand implements Callable<Integer> {
 
     @Mixin
     GroundingOptions options;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = {"-c", "--caption"}, required = true, paramLabel = "TEXT", description = "the caption")
     String caption;
@@ -34,7 +39,7 @@ public final class GroundCommand implements Callable<Integer> {
         try (FiberGrounder g = options.load()) {
             r = g.groundPhrases(image, caption, ps).above(options.threshold);
         }
-        GroundingOutput.writeJson(r, options.image, options.json);
+        GroundingOutput.writeJson(r, options.image, options.json, spec.commandLine().getOut());
         if (options.png != null) {
             GroundingOutput.writePng(r, image.toBufferedImage(), options.png);
         }

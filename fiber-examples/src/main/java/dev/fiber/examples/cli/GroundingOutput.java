@@ -49,10 +49,18 @@ final class GroundingOutput {
         return sb.toString();
     }
 
-    static void writeJson(GroundingResult r, Path image, Path out) throws IOException {
+    /**
+     * @param r the result
+     * @param image input image path (recorded)
+     * @param out JSON file, or {@code null} for {@code stdout}
+     * @param stdout the command's output writer
+     * @throws IOException if the file cannot be written
+     */
+    static void writeJson(GroundingResult r, Path image, Path out, java.io.PrintWriter stdout) throws IOException {
         String text = json(r, image);
         if (out == null) {
-            System.out.print(text);
+            stdout.print(text);
+            stdout.flush();
         } else {
             Files.writeString(out, text, StandardCharsets.UTF_8);
         }

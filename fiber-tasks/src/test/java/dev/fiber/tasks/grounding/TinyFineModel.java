@@ -1,12 +1,10 @@
 package dev.fiber.tasks.grounding;
 
 import ai.djl.ndarray.NDManager;
-import dev.fiber.tasks.grounding.weights.NpzWeightSource;
 import dev.fiber.tasks.grounding.weights.WeightSource;
+import dev.fiber.tasks.grounding.weights.WeightSources;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 
 /** The tiny reference model of {@code src-test-data/fine} for tests. */
 final class TinyFineModel {
@@ -18,14 +16,9 @@ final class TinyFineModel {
         return GroundingConfig.fromYacs(YacsConfig.read(TestFiles.data("fine/tiny_fine_config.yaml")), 4);
     }
 
-    /** @return the tiny checkpoint's state dict */
+    /** @return the {@code model} state dict of {@code tiny_fine.pth} (an official-style DDP dump) */
     static WeightSource weights() throws IOException {
-        String dev = System.getProperty("fiber.dev.fineWeights");
-        if (dev == null) {
-            throw new IllegalStateException("set -Dfiber.dev.fineWeights until the checkpoint reader is merged");
-        }
-        Path p = Paths.get(dev);
-        return NpzWeightSource.open(p);
+        return WeightSources.open(TestFiles.data("fine/tiny_fine.pth"), "model");
     }
 
     /**

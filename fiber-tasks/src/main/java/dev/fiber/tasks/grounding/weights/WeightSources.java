@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** Opens a state dict from a file, choosing the reader by its format. */
+/** Opens a state dict from a file: {@code .npz} dumps by name, everything else as a {@code torch.save} file. */
 public final class WeightSources {
 
     private WeightSources() {}
@@ -13,9 +13,10 @@ public final class WeightSources {
     /**
      * Opens weights.
      *
-     * @param path an {@code .npz} dump of a state dict (one entry per key)
+     * @param path a {@code torch.save} checkpoint ({@code .pth}, {@code .pt}, {@code .ckpt}, read by
+     *     {@link TorchCheckpointWeightSource}) or an {@code .npz} dump of a state dict (one entry per key)
      * @param topKey which state dict of a training dump to read ({@code "model"} or {@code "model_ema"});
-     *     ignored for formats holding a single state dict
+     *     ignored for {@code .npz}
      * @return the source
      * @throws IOException if the file cannot be read or has an unsupported format
      */
@@ -27,6 +28,6 @@ public final class WeightSources {
         if (name.endsWith(".npz")) {
             return NpzWeightSource.open(path);
         }
-        throw new IOException("unsupported weights format " + path + " (expected .npz)");
+        return TorchCheckpointWeightSource.open(path, topKey);
     }
 }
