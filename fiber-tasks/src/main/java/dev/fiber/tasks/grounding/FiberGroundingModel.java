@@ -41,6 +41,7 @@ public final class FiberGroundingModel extends StateBlock {
     private final FusionBackbone backbone;
     private final VlDyHead head;
     private final AnchorGenerator anchors;
+    private LoadReport lastReport;
 
     /**
      * Builds an unloaded model.
@@ -81,8 +82,6 @@ public final class FiberGroundingModel extends StateBlock {
         model.lastReport = report;
         return model;
     }
-
-    private LoadReport lastReport;
 
     /** @return the load report of {@link #load}, or {@code null} if loaded otherwise */
     public LoadReport loadReport() {

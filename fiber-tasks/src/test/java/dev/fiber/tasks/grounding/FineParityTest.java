@@ -38,6 +38,7 @@ class FineParityTest {
     private final Map<String, long[]> gotShape = new LinkedHashMap<>();
     private AtssPostProcessor.Result result;
     private LoadReport report;
+    private FiberGroundingModel model;
     private int weightsBefore;
     private int weightsAfter;
     private int runAfter;
@@ -46,7 +47,7 @@ class FineParityTest {
     void run() throws Exception {
         manager = NDManager.newBaseManager();
         ref = Npy.readNpz(TestFiles.data("fine/tiny_fine_cases.npz"));
-        FiberGroundingModel model = TinyFineModel.load(manager);
+        model = TinyFineModel.load(manager);
         report = model.loadReport();
         float[] pm = ref.get("input.positive_map").toFloatArray();
         long[] pmShape = ref.get("input.positive_map").shape();
@@ -101,6 +102,25 @@ class FineParityTest {
             return ((Map<?, ?>) f.get(m)).size();
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void djlBlockForwardAndOutputShapes() {
+        try (NDManager run = manager.newSubManager()) {
+            ai.djl.ndarray.NDList in = new ai.djl.ndarray.NDList(ref.get("input.pixel_values").toNDArray(run),
+                    ref.get("input.input_ids").toNDArray(run), ref.get("input.attention_mask").toNDArray(run));
+            ai.djl.ndarray.NDList out = model.forward(new ai.djl.training.ParameterStore(run, false), in, false);
+            ai.djl.ndarray.types.Shape[] shapes = model.getOutputShapes(in.getShapes());
+            assertEquals(15, out.size());
+            for (int i = 0; i < out.size(); i++) {
+                assertEquals(shapes[i], out.get(i).getShape(), "output " + i);
+            }
+            for (int l = 0; l < 5; l++) {
+                NpyArray r = ref.get("head.dot_product_logits.l" + l);
+                Parity.check("djl forward dot logits l" + l, r.shape(), r.toFloatArray(),
+                        out.get(10 + l).getShape().getShape(), out.get(10 + l).toFloatArray(), REL);
+            }
         }
     }
 
