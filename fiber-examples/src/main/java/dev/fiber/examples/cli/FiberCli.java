@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             ModelsCommand.class,
             IndexBenchCommand.class,
             ShapesGenerateCommand.class,
+            GroundCommand.class,
+            DetectCommand.class,
         })
 public final class FiberCli implements Runnable {
 
