@@ -351,6 +351,9 @@ public final class FiberModel implements AutoCloseable {
     }
 
     private NDArray ids(NDArray x) {
+        if (x.getDataType().isFloating() || x.getDataType() == DataType.BOOLEAN) {
+            throw new IllegalArgumentException("text_ids must be integer token ids, got " + x.getDataType());
+        }
         NDArray ids = x.getDataType() == DataType.INT64 ? x : x.toType(DataType.INT64, false);
         block.textTransformer().embeddings().validate(ids);
         return ids;

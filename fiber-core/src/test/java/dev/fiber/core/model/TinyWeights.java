@@ -26,6 +26,15 @@ public final class TinyWeights {
         }
     }
 
+    /** @return {@link #tinyConfigDict()} with I/O errors as unchecked exceptions */
+    public static Map<String, Object> tinyConfigDictUnchecked() {
+        try {
+            return tinyConfigDict();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** @return the tiny checkpoint's tensors */
     public static WeightSource open() throws IOException {
         return CheckpointWeightSource.openTorch(checkpoint());

@@ -18,6 +18,9 @@ import picocli.CommandLine.Command;
             VqaVocabCommand.class,
             ModelsCommand.class,
             IndexBenchCommand.class,
+            ShapesGenerateCommand.class,
+            GroundCommand.class,
+            DetectCommand.class,
             ParityCommand.class,
         })
 public final class FiberCli implements Runnable {
