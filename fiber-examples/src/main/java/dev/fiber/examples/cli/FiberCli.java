@@ -22,6 +22,11 @@ import picocli.CommandLine.Command;
             GroundCommand.class,
             DetectCommand.class,
             ParityCommand.class,
+            VqaCommand.class,
+            CaptionCommand.class,
+            RetrieveCommand.class,
+            ItmCommand.class,
+            Nlvr2Command.class,
         })
 public final class FiberCli implements Runnable {
 

@@ -25,7 +25,8 @@ public final class VqaVocabularies {
      * @param checkpoint the checkpoint file, or {@code null}
      * @param classes number of outputs of the model's {@code vqa_classifier}
      * @return the vocabulary
-     * @throws IOException if no vocabulary is found (the message says how to build one), it cannot be
+     * @throws IOException if no vocabulary is found ({@link java.io.FileNotFoundException}; the message says how to
+     *     build one), it cannot be
      *     read, or its size differs from the classifier's
      */
     public static AnswerVocabulary find(Path explicit, Path checkpoint, int classes) throws IOException {
@@ -45,7 +46,8 @@ public final class VqaVocabularies {
             }
         }
         if (file == null) {
-            throw new NoSuchFileException(tried.isEmpty() ? "(no answer vocabulary)" : tried.toString(), null, missingMessage(classes));
+            throw new java.io.FileNotFoundException("no VQA answer vocabulary" + (tried.isEmpty() ? "" : " (looked for " + tried + ")")
+                    + ". " + missingMessage(classes));
         }
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "answer vocabulary file not found. " + missingMessage(classes));
