@@ -32,7 +32,9 @@ import picocli.CommandLine.Spec;
             "Run a FIBER coarse-grained checkpoint on reference-style inputs and write all outputs to an npz",
             "(names as in src-test-data/coarse/tiny_cases.npz: text_feats, cls_feats, itm_logits, vqa_logits,",
             "nlvr2_logits, itc_*, caption_*, mlm_logits_* and the intermediates image_embeds_after_stage1 ...).",
-            "Inputs: image (B,3,S,S), image_1 (second NLVR2 image), text_ids, text_masks (B,T); absent ones are skipped."
+            "Inputs: image (B,3,S,S), image_1 (second NLVR2 image), text_ids, text_masks (B,T); absent ones are skipped.",
+            "With captioning layers, also caption_beam_ids: int64 (B, max_text_len - 1), the ids the official beam search",
+            "(caption_test_step, beam 5) hands to tokenizer.decode for each image, decoded as one batch."
         })
 public final class ParityCommand implements Callable<Integer> {
 
@@ -76,6 +78,9 @@ public final class ParityCommand implements Callable<Integer> {
                 System.out.println(model.loadReport());
             }
             outputs = ReferenceOutputs.compute(model, in);
+            if (model.config().hasCaption() && in.containsKey("image")) {
+                outputs.put("caption_beam_ids", captionBeamIds(model, in.get("image")));
+            }
         }
         Npy.writeNpz(out, outputs);
         for (Map.Entry<String, Npy.Entry> e : outputs.entrySet()) {
@@ -83,5 +88,21 @@ public final class ParityCommand implements Callable<Integer> {
         }
         System.out.printf("wrote %d outputs to %s (device %s)%n", outputs.size(), out, d);
         return 0;
+    }
+
+    /** Official beam search (beam 5, max_text_len) over the npz's images as one batch, cached decoding. */
+    private static Npy.Entry captionBeamIds(FiberModel model, NpyArray image) {
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(model.device())) {
+            ai.djl.ndarray.NDArray embeds = model.captionImageEmbeds(m, image.toNDArray(m));
+            int len = model.config().maxTextLen();
+            java.util.List<dev.fiber.tasks.caption.DecodedCaption> res = dev.fiber.tasks.caption.CaptionSearch.beam(model, m, embeds,
+                    dev.fiber.tasks.caption.CaptionSearch.OFFICIAL_BEAM_SIZE, len, true, dev.fiber.tasks.caption.CaptionTokens.roberta(),
+                    dev.fiber.tasks.caption.CaptionSearch.StepTrace.NONE);
+            long[] ids = new long[res.size() * (len - 1)];
+            for (int i = 0; i < res.size(); i++) {
+                System.arraycopy(res.get(i).ids(), 0, ids, i * (len - 1), len - 1);
+            }
+            return Npy.Entry.of(ids, new long[] {res.size(), len - 1});
+        }
     }
 }

@@ -45,7 +45,7 @@ public final class RetrievalEvaluator {
      * @param root image folder
      * @param image a gallery image
      * @return {@code root/filepath/filename}, else {@code root/filename}
-     * @throws NoSuchFileException if neither exists
+     * @throws NoSuchFileException if neither exists (names both)
      */
     public static Path imagePath(Path root, KarpathyDataset.Image image) throws NoSuchFileException {
         Path a = root.resolve(image.relativePath());
@@ -56,7 +56,7 @@ public final class RetrievalEvaluator {
         if (Files.isRegularFile(b)) {
             return b;
         }
-        throw new NoSuchFileException(a.toString(), b.toString(), "image of the Karpathy split not found (looked for both)");
+        throw new NoSuchFileException(a.toString(), a.equals(b) ? null : b.toString(), "image of the Karpathy split not found");
     }
 
     /**

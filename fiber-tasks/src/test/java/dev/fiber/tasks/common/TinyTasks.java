@@ -73,6 +73,33 @@ public final class TinyTasks {
     }
 
     /**
+     * Writes a copy of the tiny checkpoint as a retrieval-only model (safetensors with a config whose
+     * {@code loss_names} are itm, itc, mlm; no VQA / NLVR2 / captioning tensors), like the official
+     * retrieval checkpoints.
+     *
+     * @param dir folder
+     * @return the file
+     */
+    @SuppressWarnings("unchecked")
+    public static Path retrievalOnlyCheckpoint(Path dir) throws IOException {
+        Path out = dir.resolve("tiny_retrieval.safetensors");
+        try (dev.fiber.core.checkpoint.TorchCheckpoint ck = dev.fiber.core.checkpoint.TorchCheckpoint.open(checkpoint())) {
+            java.util.LinkedHashMap<String, dev.fiber.core.checkpoint.SafeTensors.Entry> t = new java.util.LinkedHashMap<>();
+            for (var e : ck.stateDict().entrySet()) {
+                String k = e.getKey();
+                if (k.startsWith("vqa_classifier.") || k.startsWith("nlvr2_classifier.") || k.startsWith("cross_modal_att_layers.")) {
+                    continue;
+                }
+                t.put(k, dev.fiber.core.checkpoint.SafeTensors.Entry.of(e.getValue()));
+            }
+            Map<String, Object> cfg = new java.util.LinkedHashMap<>((Map<String, Object>) ck.hyperParameters().get("config"));
+            cfg.put("loss_names", Map.of("itm", 1, "itc", 1, "mlm", 1, "vqa", 0, "nlvr2", 0, "caption_mle", 0));
+            dev.fiber.core.checkpoint.SafeTensors.write(out, t, Map.of("config", new com.google.gson.Gson().toJson(cfg)));
+        }
+        return out;
+    }
+
+    /**
      * Asserts elementwise closeness to a reference and returns the worst ratio diff / tolerance.
      *
      * @param what name
