@@ -24,8 +24,8 @@ import java.util.List;
  */
 public final class RetrievalEvaluator {
 
-    /** Offset that lifts re-ranked candidates above every ITC cosine similarity. */
-    static final float RERANK_OFFSET = 1000f;
+    /** Re-ranked candidates get scores {@code RERANK_BASE + k - position} (exact in float), above every cosine. */
+    static final float RERANK_BASE = 2f;
 
     private RetrievalEvaluator() {}
 
@@ -127,18 +127,20 @@ public final class RetrievalEvaluator {
             if (!retrieval.hasItm()) {
                 throw new IllegalArgumentException("ITM re-ranking needs a checkpoint with itm_score (e.g. fiber-coco-retrieval-itm)");
             }
-            int k = Math.min(rerankK, Math.min(n, m));
             float[] tr = scores.clone();
+            int kt = Math.min(rerankK, m);
+            int ki = Math.min(rerankK, n);
             try (ProgressBar bar = bar(progress, "ITM re-ranking (image→text)", n, "images")) {
                 for (int i = 0; i < n; i++) {
-                    int[] top = topRow(scores, i, m, k);
-                    List<String> texts = new ArrayList<>(k);
+                    int[] top = topRow(scores, i, m, kt);
+                    List<String> texts = new ArrayList<>(kt);
                     for (int j : top) {
                         texts.add(captions.get(j));
                     }
                     List<ItmScore> s = retrieval.itm(ItmQuery.imageVsTexts(ImageDecoder.read(paths.get(i)), texts), true);
-                    for (int q = 0; q < k; q++) {
-                        tr[i * m + top[q]] = RERANK_OFFSET + s.get(q).matchLogit();
+                    int[] order = byMatchLogit(s);
+                    for (int p = 0; p < kt; p++) {
+                        tr[i * m + top[order[p]]] = RERANK_BASE + kt - p;
                     }
                     bar.add(1);
                 }
@@ -146,14 +148,15 @@ public final class RetrievalEvaluator {
             float[] ir = scores.clone();
             try (ProgressBar bar = bar(progress, "ITM re-ranking (text→image)", m, "texts")) {
                 for (int j = 0; j < m; j++) {
-                    int[] top = topColumn(scores, j, n, m, k);
-                    List<RgbImage> ims = new ArrayList<>(k);
+                    int[] top = topColumn(scores, j, n, m, ki);
+                    List<RgbImage> ims = new ArrayList<>(ki);
                     for (int i : top) {
                         ims.add(ImageDecoder.read(paths.get(i)));
                     }
                     List<ItmScore> s = retrieval.itm(ItmQuery.textVsImages(captions.get(j), ims), true);
-                    for (int q = 0; q < k; q++) {
-                        ir[top[q] * m + j] = RERANK_OFFSET + s.get(q).matchLogit();
+                    int[] order = byMatchLogit(s);
+                    for (int p = 0; p < ki; p++) {
+                        ir[top[order[p]] * m + j] = RERANK_BASE + ki - p;
                     }
                     bar.add(1);
                 }
@@ -163,6 +166,20 @@ public final class RetrievalEvaluator {
             itm = new RetrievalRecall(a.textRetrievalRanks(), b.imageRetrievalRanks());
         }
         return new Result(n, m, itc, itm, rerankK, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Candidate positions sorted by ITM match logit, best first (ties keep the ITC order). */
+    private static int[] byMatchLogit(List<ItmScore> s) {
+        Integer[] o = new Integer[s.size()];
+        for (int i = 0; i < o.length; i++) {
+            o[i] = i;
+        }
+        java.util.Arrays.sort(o, (x, y) -> Float.compare(s.get(y).matchLogit(), s.get(x).matchLogit()));
+        int[] out = new int[o.length];
+        for (int i = 0; i < o.length; i++) {
+            out[i] = o[i];
+        }
+        return out;
     }
 
     private static ProgressBar bar(boolean progress, String label, long total, String item) {
