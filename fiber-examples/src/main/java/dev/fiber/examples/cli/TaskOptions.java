@@ -10,9 +10,6 @@ import picocli.CommandLine.Option;
  */
 public final class TaskOptions {
 
-    /** Where to run. */
-    enum Where { AUTO, CPU, GPU }
-
     @Option(names = {"-m", "--checkpoint"}, required = true, paramLabel = "CKPT",
             description = "coarse FIBER checkpoint: a file, an http(s) URL or a model name of 'fiber models'")
     String checkpoint;
@@ -22,19 +19,20 @@ public final class TaskOptions {
                     + "resized); default: the official evaluation resolution of a named model, else the checkpoint's")
     int resolution;
 
-    @Option(names = "--device", defaultValue = "AUTO", paramLabel = "WHERE",
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu",
             description = "auto (GPU if found), cpu or gpu (default: ${DEFAULT-VALUE})")
-    Where device;
+    String device;
 
     @Option(names = "--json", description = "print the result as JSON")
     boolean json;
 
-    /** @return the DJL device, or {@code null} for the default */
+    /** @return the DJL device */
     Device device() {
-        return switch (device) {
-            case CPU -> Device.cpu();
-            case GPU -> Device.gpu();
-            case AUTO -> Engine.getEngine("PyTorch").defaultDevice();
+        return switch (device.toLowerCase(java.util.Locale.ROOT)) {
+            case "cpu" -> Device.cpu();
+            case "gpu" -> Device.gpu();
+            case "auto" -> Engine.getEngine("PyTorch").defaultDevice();
+            default -> throw new IllegalArgumentException("--device must be auto, cpu or gpu, not '" + device + "'");
         };
     }
 
