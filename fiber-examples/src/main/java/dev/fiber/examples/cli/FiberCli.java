@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
             RetrieveCommand.class,
             ItmCommand.class,
             Nlvr2Command.class,
+            BenchTasksCommand.class,
         })
 public final class FiberCli implements Runnable {
 

@@ -77,4 +77,11 @@ public final class CaptionBlock extends FiberTaskBlock {
         }
         return new NDList(out.create(ids, new Shape(b, maxLen - 1)), out.create(lengths), out.create(scores));
     }
+
+    /** Output shapes for decoding up to the model's {@code max_text_len} (the options can ask for another length). */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        long b = batch(inputShapes, 0);
+        return new Shape[] {new Shape(b, model.config().maxTextLen() - 1), new Shape(b), new Shape(b)};
+    }
 }

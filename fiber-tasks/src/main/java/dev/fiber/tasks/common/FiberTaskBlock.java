@@ -83,8 +83,15 @@ public abstract class FiberTaskBlock extends AbstractBlock {
         return v[i];
     }
 
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " output shapes depend on the task inputs; run forward");
+    /**
+     * @param inputShapes shapes of the input arrays
+     * @param i index
+     * @return the batch size (first dimension) of input {@code i}
+     */
+    protected static long batch(Shape[] inputShapes, int i) {
+        if (inputShapes.length <= i || inputShapes[i].dimension() == 0) {
+            throw new IllegalArgumentException("missing input " + i + " to derive the output shape from");
+        }
+        return inputShapes[i].get(0);
     }
 }

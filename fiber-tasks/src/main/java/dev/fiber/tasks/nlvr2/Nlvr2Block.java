@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.fiber.core.model.FiberModel;
 import dev.fiber.core.model.FusedFeatures;
 import dev.fiber.core.model.FusionCache;
@@ -54,5 +55,10 @@ public final class Nlvr2Block extends FiberTaskBlock {
             logits.attach(out);
             return new NDList(logits);
         }
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(batch(inputShapes, 0), 2)};
     }
 }

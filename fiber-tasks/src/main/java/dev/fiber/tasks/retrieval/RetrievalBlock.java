@@ -3,6 +3,7 @@ package dev.fiber.tasks.retrieval;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.fiber.core.model.FiberModel;
 import dev.fiber.core.model.FusedFeatures;
 import dev.fiber.core.model.FusionCache;
@@ -88,5 +89,13 @@ public final class RetrievalBlock extends FiberTaskBlock {
             logits.attach(out);
             return logits;
         }
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        if (inputShapes.length <= 2) {
+            return new Shape[] {new Shape(batch(inputShapes, 0), model.config().hiddenSize())};
+        }
+        return new Shape[] {new Shape(Math.max(batch(inputShapes, 0), batch(inputShapes, 1)), 2)};
     }
 }

@@ -3,6 +3,7 @@ package dev.fiber.tasks.vqa;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.fiber.core.model.FiberModel;
 import dev.fiber.core.model.FusedFeatures;
 import dev.fiber.core.model.FusionCache;
@@ -64,5 +65,10 @@ public final class VqaBlock extends FiberTaskBlock {
             throw new IllegalArgumentException(b + " images but " + bt + " questions (give one image or one per question)");
         }
         return model.infer(out, image, ids, masks);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(Math.max(batch(inputShapes, 0), batch(inputShapes, 1)), model.config().vqav2LabelSize())};
     }
 }

@@ -191,4 +191,24 @@ class TaskFacadesTest {
             TinyTasks.check("embedding of a DJL Image", TinyTasks.row(ref.get("itc_image_cls"), 0), e);
         }
     }
+
+    @Test
+    void otherResolutionResizesThePositionTables() throws Exception {
+        try (FiberCaptioner cap = FiberCaptioner.builder(TinyTasks.checkpoint().toString()).optImageSize(128).optMaxLength(6)
+                .optDevice(Device.cpu()).build();
+             FiberRetrieval r = FiberRetrieval.builder(TinyTasks.checkpoint().toString()).optImageSize(128).optDevice(Device.cpu()).build()) {
+            assertEquals(128, cap.fiberModel().config().imageSize());
+            assertEquals(4, cap.fiberModel().config().windowSize());
+            assertTrue(cap.caption(a).tokens().length <= 5);
+            float[] e = r.embedImage(a);
+            double norm = 0;
+            for (float x : e) {
+                norm += x * x;
+            }
+            assertEquals(1.0, norm, 1e-4);
+            ai.djl.ndarray.types.Shape[] s = r.zooModel().getBlock().getOutputShapes(new ai.djl.ndarray.types.Shape[] {
+                new ai.djl.ndarray.types.Shape(3, 3, 128, 128)});
+            assertEquals(new ai.djl.ndarray.types.Shape(3, 48), s[0]);
+        }
+    }
 }
