@@ -16,7 +16,7 @@ import java.util.List;
  * (B, 4) whose first row counts: {@code [mode (0 beam, 1 greedy), beam size, max length (0 = the
  * model's max_text_len), incremental (1 cached, 0 official full recomputation)]}.
  * Outputs: {@code ids} (B, max_len - 1) int64 (official layout, see {@link DecodedCaption}),
- * {@code lengths} (B) int64, {@code scores} (B) float32.
+ * {@code lengths} (B) int64 (caption tokens: ids other than {@code <pad>}), {@code scores} (B) float32.
  */
 public final class CaptionBlock extends FiberTaskBlock {
 

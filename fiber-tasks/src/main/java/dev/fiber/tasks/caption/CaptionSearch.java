@@ -240,8 +240,10 @@ public final class CaptionSearch {
             }
         }
         int len = 0;
-        while (len < ids.length && ids[len] != tokens.pad()) {
-            len++;
+        for (long x : ids) {
+            if (x != tokens.pad()) {
+                len++;
+            }
         }
         return new DecodedCaption(ids, len, score);
     }

@@ -55,9 +55,9 @@ public final class CaptionTranslator implements Translator<RgbImage, Caption> {
     @Override
     public Caption processOutput(TranslatorContext ctx, NDList list) {
         NDArray ids = list.get(0);
-        int length = (int) list.get(1).getLong();
         float score = list.get(2).getFloat();
-        long[] tokens = Arrays.copyOf(ids.toLongArray(), length);
+        int pad = tokenizer.padId();
+        long[] tokens = Arrays.stream(ids.toLongArray()).filter(x -> x != pad).toArray();
         return new Caption(tokenizer.decode(tokens, false), tokens, score);
     }
 
