@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             GroundCommand.class,
             DetectCommand.class,
             ParityCommand.class,
+            BenchCommand.class,
             VqaCommand.class,
             CaptionCommand.class,
             RetrieveCommand.class,
