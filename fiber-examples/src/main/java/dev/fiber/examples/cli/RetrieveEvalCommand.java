@@ -45,8 +45,12 @@ public final class RetrieveEvalCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "only the first N images of the split (0 = all)")
     int limit;
 
-    @Option(names = "--batch-size", defaultValue = "16", paramLabel = "N", description = "images / texts per forward pass (default ${DEFAULT-VALUE})")
+    @Option(names = "--batch-size", defaultValue = "4", paramLabel = "N",
+            description = "images per forward pass (about 1 GB each at 384, 2.3 GB at 576; default ${DEFAULT-VALUE})")
     int batchSize;
+
+    @Option(names = "--text-batch-size", defaultValue = "64", paramLabel = "N", description = "texts per forward pass (default ${DEFAULT-VALUE})")
+    int textBatchSize;
 
     @Option(names = "--itm-rerank", defaultValue = "0", paramLabel = "K", description = "ITM re-ranking depth per query (0 = ITC only)")
     int rerank;
@@ -75,7 +79,7 @@ public final class RetrieveEvalCommand implements Callable<Integer> {
             }
             RetrievalEvaluator.Result res;
             try (FiberRetrieval r = b.build()) {
-                res = RetrievalEvaluator.evaluate(r, g, images, batchSize, rerank, true);
+                res = RetrievalEvaluator.evaluate(r, g, images, batchSize, textBatchSize, rerank, true);
             }
             if (options.json) {
                 Map<String, Object> root = new LinkedHashMap<>();

@@ -73,7 +73,7 @@ class RetrievalEvaluatorTest {
         KarpathyDataset.Gallery g = KarpathyDataset.read(karpathy).gallery("test");
         assertEquals(3, g.images().size());
         assertEquals(6, g.captions().size());
-        RetrievalEvaluator.Result r = RetrievalEvaluator.evaluate(retrieval, g, images(), 2, 0, false);
+        RetrievalEvaluator.Result r = RetrievalEvaluator.evaluate(retrieval, g, images(), 2, 4, 0, false);
         float[] scores = new float[18];
         for (int i = 0; i < 3; i++) {
             float[] e = retrieval.embedImage(ImageDecoder.read(images().resolve(FILES[i])));
@@ -101,7 +101,7 @@ class RetrievalEvaluatorTest {
     @Test
     void itmRerankingWithAllCandidatesEqualsTheFullItmMatrix() throws Exception {
         KarpathyDataset.Gallery g = KarpathyDataset.read(karpathy).gallery("test");
-        RetrievalEvaluator.Result r = RetrievalEvaluator.evaluate(retrieval, g, images(), 4, 6, false);
+        RetrievalEvaluator.Result r = RetrievalEvaluator.evaluate(retrieval, g, images(), 4, 3, 6, false);
         float[] itm = new float[18];
         for (int i = 0; i < 3; i++) {
             RgbImage img = ImageDecoder.read(images().resolve(FILES[i]));
@@ -124,7 +124,7 @@ class RetrievalEvaluatorTest {
     @Test
     void missingImagesAreNamed() throws Exception {
         KarpathyDataset.Gallery g = KarpathyDataset.read(karpathy).gallery("train");
-        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> RetrievalEvaluator.evaluate(retrieval, g, images(), 2, 0, false));
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> RetrievalEvaluator.evaluate(retrieval, g, images(), 2, 4, 0, false));
         assertTrue(e.getFile().endsWith("missing.jpg"), e.getFile());
     }
 }
