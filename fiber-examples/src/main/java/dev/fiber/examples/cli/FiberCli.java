@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             ShapesGenerateCommand.class,
             GroundCommand.class,
             DetectCommand.class,
+            BenchGroundingCommand.class,
         })
 public final class FiberCli implements Runnable {
 

@@ -132,18 +132,20 @@ public final class FusionBackbone extends StateBlock {
                 NDArray inImg = img;
                 int hh = h;
                 int ww = w;
+                String blockKey = String.format(Locale.ROOT, "swin.stage%d.block%02d", s + 1, b);
                 if (block.fused()) {
                     NDArray inTxt = txt;
                     RobertaLayer layer = text.layer(nextLayer);
                     img = Scoped.keep(() -> block.forward(inImg, hh, ww, mask, inTxt, ext));
+                    trace.record(blockKey, img);
                     txt = Scoped.keep(() -> layer.forward(inTxt, ext, inImg));
                     trace.record(layerKey(nextLayer), txt);
                     nextLayer++;
                     inTxt.close();
                 } else {
                     img = Scoped.keep(() -> block.forward(inImg, hh, ww, mask, null, null));
+                    trace.record(blockKey, img);
                 }
-                trace.record(String.format(Locale.ROOT, "swin.stage%d.block%02d", s + 1, b), img);
                 inImg.close(); // superseded: free it now rather than at the end of the pass
             }
             NDArray out = toNchw(body.stageNorm(s, img), h, w);
