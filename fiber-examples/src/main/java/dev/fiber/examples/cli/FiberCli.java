@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
             GroundCommand.class,
             DetectCommand.class,
             BenchGroundingCommand.class,
+            GroundEvalCommand.class,
+            DetectEvalCommand.class,
         })
 public final class FiberCli implements Runnable {
 
