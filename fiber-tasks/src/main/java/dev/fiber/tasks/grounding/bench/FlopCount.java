@@ -124,7 +124,8 @@ public final class FlopCount {
                 if (l < levels - 1) {
                     double up = (double) ph[l + 1] * pw[l + 1];
                     macs += up * cin * 9 * cout;
-                    macs += cout * ph[l + 1] * pw[l + 1] * pw[l] + cout * ph[l] * ph[l + 1] * pw[l];
+                    // resize: along the height first, then along the width (Interpolation.bilinearAlignCorners)
+                    macs += cout * pw[l + 1] * ph[l + 1] * ph[l] + cout * ph[l] * pw[l + 1] * pw[l];
                 }
                 add(out, StageClock.dyConv(i, l), macs);
             }

@@ -43,8 +43,8 @@ class GroundingBenchTest {
         // FPN: laterals and 3x3 outputs at 16x20 (32 ch in), 8x10 (64), 4x5 (128); P6 2x3, P7 1x2
         assertEquals(4_517_888.0, macs.get(StageClock.FPN));
         // DyConv 0 at P3 (16x20, 32 ch): offsets, conv1, conv0 at P4 (8x10) and the two resize products
-        assertEquals(320.0 * 32 * 9 * 27 + 320.0 * 32 * 9 * 32 + 80.0 * 32 * 9 * 32 + 32.0 * 8 * 10 * 20
-                + 32.0 * 16 * 8 * 20, macs.get(StageClock.dyConv(0, 0)));
+        assertEquals(320.0 * 32 * 9 * 27 + 320.0 * 32 * 9 * 32 + 80.0 * 32 * 9 * 32 + 32.0 * 10 * 8 * 16
+                + 32.0 * 16 * 10 * 20, macs.get(StageClock.dyConv(0, 0)));
         // 6 text-only layers of 256 tokens, width 32, FFN 64
         assertEquals(6 * (4 * 256.0 * 32 * 32 + 2 * 256.0 * 256 * 32 + 2 * 256.0 * 32 * 64),
                 macs.get(StageClock.TEXT_ALONE));
