@@ -29,6 +29,9 @@ import picocli.CommandLine.Command;
             ItmCommand.class,
             Nlvr2Command.class,
             BenchTasksCommand.class,
+            BenchGroundingCommand.class,
+            GroundEvalCommand.class,
+            DetectEvalCommand.class,
         })
 public final class FiberCli implements Runnable {
 
