@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
 public final class ParityCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", required = true, paramLabel = "CKPT",
-            description = "official FIBER coarse checkpoint: a path, an http(s) URL or a model name of `fiber models`")
+            description = "official FIBER checkpoint (coarse .ckpt, or fine-grained .pth with --config): a path, an http(s) URL or a model name of `fiber models`")
     String checkpoint;
 
     @Option(names = "--inputs", required = true, paramLabel = "IN.npz", description = "inputs npz")
@@ -61,6 +61,18 @@ public final class ParityCommand implements Callable<Integer> {
     @Option(names = "--no-strict", description = "tolerate missing / unexpected checkpoint keys (reported)")
     boolean noStrict;
 
+    @Option(names = "--config", paramLabel = "YAML",
+            description = "fine-grained checkpoints: the FIBER yacs config (e.g. src-test-data/fine/tiny_fine_config.yaml);"
+                    + " the inputs are then named as in tiny_fine_cases.npz (input.pixel_values, input.input_ids, ...)")
+    Path fineConfig;
+
+    @Option(names = "--text-heads", defaultValue = "12",
+            description = "fine-grained: RoBERTa attention heads (not stored in the weights; 12 for roberta-base, 4 for the tiny test model)")
+    int textHeads;
+
+    @Option(names = "--ema", description = "fine-grained: use the model_ema weights of the .pth")
+    boolean ema;
+
     @Override
     public Integer call() throws Exception {
         Map<String, NpyArray> in = Npy.readNpz(inputs);
@@ -70,6 +82,9 @@ public final class ParityCommand implements Callable<Integer> {
             case "auto" -> Engine.getInstance().defaultDevice();
             default -> throw new ParameterException(spec.commandLine(), "--device must be auto, cpu or gpu, not '" + device + "'");
         };
+        if (in.containsKey("input.pixel_values") || fineConfig != null) {
+            return fineGrained(in);
+        }
         LoadOptions options = LoadOptions.defaults().withDevice(d).withImageSize(imageSize).withStrict(!noStrict);
         LinkedHashMap<String, Npy.Entry> outputs;
         Path ckpt = CheckpointResolver.defaults().resolve(checkpoint);
@@ -87,6 +102,30 @@ public final class ParityCommand implements Callable<Integer> {
             System.out.printf("%-32s %s%n", e.getKey(), Arrays.toString(e.getValue().shape()));
         }
         System.out.printf("wrote %d outputs to %s (device %s)%n", outputs.size(), out, d);
+        return 0;
+    }
+
+    /** The fine-grained (grounding) model: every reference-named intermediate and the detection sets. */
+    private int fineGrained(Map<String, NpyArray> in) throws java.io.IOException {
+        if (fineConfig == null) {
+            throw new ParameterException(spec.commandLine(), "fine-grained inputs need --config YAML (the model's FIBER config)");
+        }
+        dev.fiber.tasks.grounding.GroundingConfig cfg = dev.fiber.tasks.grounding.GroundingConfig.fromYacs(
+                dev.fiber.tasks.grounding.YacsConfig.read(fineConfig), textHeads);
+        Path ckpt = CheckpointResolver.defaults().resolve(checkpoint);
+        LinkedHashMap<String, Npy.Entry> outputs;
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
+                dev.fiber.tasks.grounding.weights.WeightSource w = dev.fiber.tasks.grounding.weights.WeightSources.open(ckpt, ema ? "model_ema" : "model")) {
+            dev.fiber.tasks.grounding.FiberGroundingModel model = dev.fiber.tasks.grounding.FiberGroundingModel.load(w, cfg, m);
+            try (ai.djl.ndarray.NDManager run = m.newSubManager()) {
+                outputs = dev.fiber.tasks.grounding.GroundingReferenceOutputs.compute(model, in, run);
+            }
+        }
+        Npy.writeNpz(out, outputs);
+        for (Map.Entry<String, Npy.Entry> e : outputs.entrySet()) {
+            System.out.printf("%-32s %s%n", e.getKey(), Arrays.toString(e.getValue().shape()));
+        }
+        System.out.printf("wrote %d outputs to %s%n", outputs.size(), out);
         return 0;
     }
 
