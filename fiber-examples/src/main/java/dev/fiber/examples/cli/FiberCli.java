@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             VqaVocabCommand.class,
             ModelsCommand.class,
             IndexBenchCommand.class,
+            ParityCommand.class,
         })
 public final class FiberCli implements Runnable {
 
