@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             ModelsCommand.class,
             IndexBenchCommand.class,
             ParityCommand.class,
+            ShapesGenerateCommand.class,
         })
 public final class FiberCli implements Runnable {
 
