@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.fiber.core.config.FiberConfig;
+import dev.fiber.core.model.load.CheckpointWeightSource;
 import dev.fiber.core.model.load.LoadOptions;
 import dev.fiber.core.model.load.LoadReport;
 import dev.fiber.core.model.load.ModelLoadException;
@@ -29,7 +30,8 @@ import java.util.function.Function;
  * <p>The inference methods run in eval mode (no dropout), each inside a temporary NDManager: the
  * inputs are temporarily attached to it (and moved to the model's device / precision), every
  * intermediate is freed when the call returns, and only the returned arrays survive, attached to
- * the caller's {@code out} manager (on the model's device). Calls may run concurrently.
+ * the caller's {@code out} manager (on the model's device). Calls may run concurrently, as long
+ * as concurrent calls do not share input arrays (each call lends its inputs to its own scope).
  *
  * <p>For training, use {@link #block()} with a DJL {@code ParameterStore} and a
  * {@link ForwardContext} in training mode.
@@ -56,7 +58,7 @@ public final class FiberModel implements AutoCloseable {
      * Loads an official FIBER coarse-grained checkpoint strictly, with its own configuration, on
      * the default device in float32.
      *
-     * @param checkpoint a Lightning {@code .ckpt} (or an {@code .npz} of the state dict)
+     * @param checkpoint a Lightning {@code .ckpt} (also {@code .safetensors} / {@code .npz} of the state dict)
      * @return the model
      * @throws IOException if the file cannot be read or does not fit (the message lists the keys)
      */
@@ -136,7 +138,8 @@ public final class FiberModel implements AutoCloseable {
     /**
      * Opens the tensors of a checkpoint file.
      *
-     * @param path {@code .npz} state-dict dump or torch checkpoint
+     * @param path torch checkpoint ({@code .ckpt}, {@code .pt}, {@code .pth}), {@code .safetensors},
+     *     or {@code .npz} dump of a state dict
      * @return a weight source (close it)
      * @throws IOException if it cannot be opened
      */
@@ -144,10 +147,14 @@ public final class FiberModel implements AutoCloseable {
         if (!Files.isRegularFile(path)) {
             throw new java.io.FileNotFoundException("no checkpoint at " + path);
         }
-        if (path.getFileName().toString().endsWith(".npz")) {
+        String name = path.getFileName().toString();
+        if (name.endsWith(".npz")) {
             return new NpzWeightSource(path, null);
         }
-        throw new ModelLoadException("reading torch checkpoints needs the checkpoint reader (dev.fiber.core.checkpoint), not yet merged: " + path);
+        if (name.endsWith(".safetensors")) {
+            return CheckpointWeightSource.openSafetensors(path);
+        }
+        return CheckpointWeightSource.openTorch(path);
     }
 
     private static Device resolveDevice(LoadOptions options) {
@@ -344,6 +351,9 @@ public final class FiberModel implements AutoCloseable {
     }
 
     private NDArray ids(NDArray x) {
+        if (x.getDataType().isFloating() || x.getDataType() == DataType.BOOLEAN) {
+            throw new IllegalArgumentException("text_ids must be integer token ids, got " + x.getDataType());
+        }
         NDArray ids = x.getDataType() == DataType.INT64 ? x : x.toType(DataType.INT64, false);
         block.textTransformer().embeddings().validate(ids);
         return ids;

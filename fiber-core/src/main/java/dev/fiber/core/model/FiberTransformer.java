@@ -130,23 +130,26 @@ public final class FiberTransformer extends StateDictBlock {
         // image_embeds = patch_embed(img): (B, 3, S, S) -> (B, (S/4)^2, C)
         NDArray imageEmbeds = vit.patchEmbed().forward(ctx, image);
         trace.record("image_patch_embed", imageEmbeds);
-        // for layer in vit_model.layers[:2]: image_embeds = layer(image_embeds)   -> (B, (S/16)^2, 4C)
-        imageEmbeds = vit.stage(0).forward(ctx, imageEmbeds);
+        // for layer in vit_model.layers[:2]: image_embeds = layer(image_embeds)
+        imageEmbeds = vit.stage(0).forward(ctx, imageEmbeds); // (B, (S/8)^2, 2C)
         trace.record("image_embeds_after_stage1", imageEmbeds);
-        imageEmbeds = vit.stage(1).forward(ctx, imageEmbeds);
+        imageEmbeds = vit.stage(1).forward(ctx, imageEmbeds); // (B, (S/16)^2, 4C)
         trace.record("image_embeds_after_stage2", imageEmbeds);
 
         // text_embeds = embeddings(text_ids): (B, T, H); extend_text_masks: (B, 1, 1, T)
         NDArray textEmbeds = text.embeddings().forward(ctx, textIds);
         trace.record("text_embeddings", textEmbeds);
         NDArray extendTextMasks = TextMasks.padding(textMasks, textEmbeds.getDataType());
+        // num_pre_text = num_layers - num_fuse_block; text layers[:num_pre_text] self-attention only
         int numPreText = config.numLayers() - config.numFuseBlock();
         for (int l = 0; l < numPreText; l++) {
-            textEmbeds = enc.layer(l).forward(ctx, textEmbeds, extendTextMasks, null, true);
+            textEmbeds = enc.layer(l).forward(ctx, textEmbeds, extendTextMasks, null, true); // (B, T, H)
         }
         trace.record("text_embeds_after_layer" + (numPreText - 1), textEmbeds);
 
-        // stage 3: blocks < num_pre_block image only; then block k fused with text layer k - 8
+        // num_pre_block = 8 + num_pre_text; for blk_cnt, blk in enumerate(vit_model.layers[2].blocks):
+        //   image only below num_pre_block, else fused with text layer blk_cnt - 8, each side reading
+        //   the other's state from before this step (fuse_image_embeds / image_embeds)
         int numPreBlock = 8 + numPreText;
         SwinStage stage3 = vit.stage(2);
         for (int blk = 0; blk < stage3.depth(); blk++) {
@@ -154,8 +157,8 @@ public final class FiberTransformer extends StateDictBlock {
             if (blk < numPreBlock) {
                 imageEmbeds = block.forward(ctx, imageEmbeds, null, null);
             } else {
-                NDArray fuseImageEmbeds = block.forward(ctx, imageEmbeds, textEmbeds, extendTextMasks);
-                textEmbeds = enc.layer(blk - 8).forward(ctx, textEmbeds, extendTextMasks, imageEmbeds, true);
+                NDArray fuseImageEmbeds = block.forward(ctx, imageEmbeds, textEmbeds, extendTextMasks); // (B, (S/16)^2, 4C)
+                textEmbeds = enc.layer(blk - 8).forward(ctx, textEmbeds, extendTextMasks, imageEmbeds, true); // keys 4C = DIM_IMG/2
                 imageEmbeds = fuseImageEmbeds;
             }
         }
@@ -164,11 +167,12 @@ public final class FiberTransformer extends StateDictBlock {
         imageEmbeds = stage3.downsample().forward(ctx, imageEmbeds);
         trace.record("image_embeds_after_stage3", imageEmbeds);
 
-        // stage 4: block k fused with text layer k + 10; text layer 11 skips its final LayerNorm
+        // for blk_cnt, blk in enumerate(vit_model.layers[3].blocks): fused with text layer blk_cnt + 10,
+        //   last_norm=(blk_cnt == 0): text layer 11 skips its final output LayerNorm
         SwinStage stage4 = vit.stage(3);
         for (int blk = 0; blk < stage4.depth(); blk++) {
-            NDArray fuseImageEmbeds = stage4.block(blk).forward(ctx, imageEmbeds, textEmbeds, extendTextMasks);
-            textEmbeds = enc.layer(blk + 10).forward(ctx, textEmbeds, extendTextMasks, imageEmbeds, blk == 0);
+            NDArray fuseImageEmbeds = stage4.block(blk).forward(ctx, imageEmbeds, textEmbeds, extendTextMasks); // (B, (S/32)^2, 8C)
+            textEmbeds = enc.layer(blk + 10).forward(ctx, textEmbeds, extendTextMasks, imageEmbeds, blk == 0); // keys 8C = DIM_IMG
             imageEmbeds = fuseImageEmbeds;
         }
         // (stage 4 has no downsample and infer applies no final Swin norm)
@@ -178,11 +182,11 @@ public final class FiberTransformer extends StateDictBlock {
         // cross-modal transforms: (B, T, H) -> (B, T, hs); (B, L, DIM_IMG) -> (B, L, hs)
         NDArray textFeats = crossModalTextTransform.forward(ctx, textEmbeds);
         NDArray imageFeats = crossModalImageTransform.forward(ctx, imageEmbeds);
-        NDArray clsText = crossModalTextPooler.forward(ctx, textFeats);
-        // avgpool over image tokens: (B, 1, hs)
+        NDArray clsText = crossModalTextPooler.forward(ctx, textFeats); // tanh(dense(text[:, 0])): (B, hs)
+        // avgpool(image_embeds.transpose(1, 2)).view(B, 1, -1): mean over image tokens, (B, 1, hs)
         NDArray avgImage = imageFeats.mean(new int[] {1}, true);
         NDArray clsImage = crossModalImagePooler.forward(ctx, avgImage);
-        NDArray cls = NDArrays.concat(new NDList(clsText, clsImage), -1);
+        NDArray cls = NDArrays.concat(new NDList(clsText, clsImage), -1); // (B, 2 hs)
         return new FusedFeatures(textFeats, imageFeats, cls);
     }
 

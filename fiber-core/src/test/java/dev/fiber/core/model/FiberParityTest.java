@@ -42,7 +42,7 @@ class FiberParityTest {
     private void check(Device device) throws Exception {
         Map<String, NpyArray> ref = Npy.readNpz(TinyWeights.cases());
         LinkedHashMap<String, Npy.Entry> out;
-        try (FiberModel model = TinyWeights.load(LoadOptions.defaults().withDevice(device))) {
+        try (FiberModel model = FiberModel.load(TinyWeights.checkpoint(), LoadOptions.defaults().withDevice(device))) {
             assertTrue(model.loadReport().isExact(), model.loadReport().toString());
             out = ReferenceOutputs.compute(model, ref);
         }

@@ -4,7 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
 import dev.fiber.core.TestData;
 import dev.fiber.core.model.load.LoadOptions;
-import dev.fiber.core.model.load.NpzWeightSource;
+import dev.fiber.core.model.load.CheckpointWeightSource;
 import dev.fiber.core.model.load.WeightSource;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,9 +26,23 @@ public final class TinyWeights {
         }
     }
 
+    /** @return {@link #tinyConfigDict()} with I/O errors as unchecked exceptions */
+    public static Map<String, Object> tinyConfigDictUnchecked() {
+        try {
+            return tinyConfigDict();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** @return the tiny checkpoint's tensors */
     public static WeightSource open() throws IOException {
-        return new NpzWeightSource(Path.of("/tmp/fiber-dev/tiny_weights.npz"), tinyConfigDict());
+        return CheckpointWeightSource.openTorch(checkpoint());
+    }
+
+    /** @return the tiny Lightning checkpoint */
+    public static Path checkpoint() {
+        return TestData.file("coarse/tiny.ckpt");
     }
 
     /** @return the tiny model loaded with the given options */

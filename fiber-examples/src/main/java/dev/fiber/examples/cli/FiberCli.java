@@ -18,8 +18,10 @@ import picocli.CommandLine.Command;
             VqaVocabCommand.class,
             ModelsCommand.class,
             IndexBenchCommand.class,
-            ParityCommand.class,
             ShapesGenerateCommand.class,
+            GroundCommand.class,
+            DetectCommand.class,
+            ParityCommand.class,
         })
 public final class FiberCli implements Runnable {
 

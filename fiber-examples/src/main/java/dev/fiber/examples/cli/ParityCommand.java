@@ -2,6 +2,7 @@ package dev.fiber.examples.cli;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import dev.fiber.core.hub.CheckpointResolver;
 import dev.fiber.core.io.Npy;
 import dev.fiber.core.io.NpyArray;
 import dev.fiber.core.model.FiberModel;
@@ -13,7 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code fiber parity}: runs a FIBER coarse checkpoint on inputs named as in the reference data
@@ -32,11 +36,9 @@ import picocli.CommandLine.Option;
         })
 public final class ParityCommand implements Callable<Integer> {
 
-    /** Where to run. */
-    enum Where { AUTO, CPU, GPU }
-
-    @Option(names = "--checkpoint", required = true, paramLabel = "CKPT", description = "official FIBER coarse checkpoint (.ckpt)")
-    Path checkpoint;
+    @Option(names = "--checkpoint", required = true, paramLabel = "CKPT",
+            description = "official FIBER coarse checkpoint: a path, an http(s) URL or a model name of `fiber models`")
+    String checkpoint;
 
     @Option(names = "--inputs", required = true, paramLabel = "IN.npz", description = "inputs npz")
     Path inputs;
@@ -44,8 +46,12 @@ public final class ParityCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "OUT.npz", description = "npz to write")
     Path out;
 
-    @Option(names = "--device", defaultValue = "AUTO", description = "auto (GPU if found), cpu or gpu (default: ${DEFAULT-VALUE})")
-    Where device;
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu",
+            description = "auto (GPU if found), cpu or gpu (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--image-size", defaultValue = "0", description = "run at another resolution (0 = the checkpoint's)")
     int imageSize;
@@ -56,14 +62,16 @@ public final class ParityCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, NpyArray> in = Npy.readNpz(inputs);
-        Device d = switch (device) {
-            case CPU -> Device.cpu();
-            case GPU -> Device.gpu();
-            case AUTO -> Engine.getInstance().defaultDevice();
+        Device d = switch (device.toLowerCase(java.util.Locale.ROOT)) {
+            case "cpu" -> Device.cpu();
+            case "gpu" -> Device.gpu();
+            case "auto" -> Engine.getInstance().defaultDevice();
+            default -> throw new ParameterException(spec.commandLine(), "--device must be auto, cpu or gpu, not '" + device + "'");
         };
         LoadOptions options = LoadOptions.defaults().withDevice(d).withImageSize(imageSize).withStrict(!noStrict);
         LinkedHashMap<String, Npy.Entry> outputs;
-        try (FiberModel model = FiberModel.load(checkpoint, options)) {
+        Path ckpt = CheckpointResolver.defaults().resolve(checkpoint);
+        try (FiberModel model = FiberModel.load(ckpt, options)) {
             if (!model.loadReport().isExact()) {
                 System.out.println(model.loadReport());
             }

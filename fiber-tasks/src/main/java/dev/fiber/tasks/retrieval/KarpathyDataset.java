@@ -139,7 +139,8 @@ public record KarpathyDataset(String dataset, List<Image> images) {
     }
 
     /**
-     * @param splits split names, e.g. {@code "test"}, or {@code "train", "restval"} (FIBER trains on both)
+     * @param splits split names, e.g. {@code "test"}, or {@code "train", "val"} (FIBER trains on train + val,
+     *     leaving restval out; see {@code CaptionDataset.OFFICIAL_TRAIN_SPLITS})
      * @return the images of those splits, in file order
      */
     public List<Image> split(String... splits) {
