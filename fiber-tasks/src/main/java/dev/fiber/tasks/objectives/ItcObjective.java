@@ -7,10 +7,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.jni.JniUtils;
 import dev.fiber.core.model.FiberTransformer;
 import dev.fiber.core.model.ForwardContext;
 import dev.fiber.core.model.Nn;
+import dev.fiber.tasks.train.NoGrad;
 import java.util.Objects;
 
 /**
@@ -115,12 +115,8 @@ public final class ItcObjective {
         float v = t.toFloatArray()[0];
         float c = Math.max(MIN_TEMP, Math.min(MAX_TEMP, v));
         if (c != v) {
-            boolean grad = JniUtils.isGradMode();
-            JniUtils.setGradMode(false);
-            try {
+            try (NoGrad ng = NoGrad.enter()) {
                 t.set(new float[] {c});
-            } finally {
-                JniUtils.setGradMode(grad);
             }
         }
     }

@@ -2,7 +2,6 @@ package dev.fiber.tasks.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.pytorch.jni.JniUtils;
 import dev.fiber.core.model.FiberModel;
 import dev.fiber.core.model.ParamSlot;
 import java.util.ArrayList;
@@ -153,9 +152,7 @@ public final class FiberOptimizer {
      */
     public double[] step(Map<String, float[]> grads) {
         double[] lrs = groupLrs(steps);
-        boolean mode = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try {
+        try (NoGrad ng = NoGrad.enter()) {
             for (Map.Entry<String, ParamSlot> e : model.block().stateDictParameters().entrySet()) {
                 String name = e.getKey();
                 float[] g = grads.get(name);
@@ -169,8 +166,6 @@ public final class FiberOptimizer {
                 AdamW.step(values, g, st, lrs[group], groups.group(group).weightDecay(), hyper);
                 p.set(values);
             }
-        } finally {
-            JniUtils.setGradMode(mode);
         }
         steps++;
         return lrs;

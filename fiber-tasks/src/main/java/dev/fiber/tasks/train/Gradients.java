@@ -83,12 +83,8 @@ public final class Gradients {
         for (ParamSlot slot : model.block().stateDictParameters().values()) {
             try (PtNDArray grad = JniUtils.getGradient((PtNDArray) slot.parameter().getArray())) {
                 if (grad != null) {
-                    boolean mode = JniUtils.isGradMode();
-                    JniUtils.setGradMode(false);
-                    try {
+                    try (NoGrad ng = NoGrad.enter()) {
                         grad.muli(0);
-                    } finally {
-                        JniUtils.setGradMode(mode);
                     }
                 }
             }
