@@ -22,6 +22,9 @@ import picocli.CommandLine.Command;
             GroundCommand.class,
             DetectCommand.class,
             ParityCommand.class,
+            FinetuneCommand.class,
+            ShapesTrainCommand.class,
+            ShapesEvalCommand.class,
         })
 public final class FiberCli implements Runnable {
 
