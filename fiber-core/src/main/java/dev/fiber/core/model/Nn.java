@@ -102,7 +102,36 @@ public final class Nn {
         dims[0] = x.getShape().get(0);
         NDArray mask = x.getManager().randomUniform(0f, 1f, new Shape(dims), DataType.FLOAT32, x.getDevice())
                 .add(keep).floor().toType(x.getDataType(), false);
-        return x.div(keep).mul(mask);
+        return divScalar(x, keep).mul(mask);
+    }
+
+    /**
+     * {@code x * s}, with the scalar held as a 0-d array of {@code x}'s manager.
+     *
+     * <p>Why not {@code x.mul(s)}: DJL's PyTorch {@code mul(Number)} / {@code div(Number)} wrap the
+     * scalar in a temporary 0-d tensor backed by a Java direct buffer and close it right after the
+     * call; libtorch's autograd saves that tensor for the backward pass, and once the JVM collects the
+     * buffer the gradient reads freed memory (garbage or NaN gradients, depending on GC timing). Here
+     * the scalar lives as long as {@code x}'s manager, i.e. until the training step's scope closes.
+     * Forward results are identical.
+     *
+     * @param x input
+     * @param s factor
+     * @return {@code x * s}
+     */
+    public static NDArray mulScalar(NDArray x, float s) {
+        return x.mul(x.getManager().create(s).toDevice(x.getDevice(), false));
+    }
+
+    /**
+     * {@code x / s}, with the scalar held as a 0-d array of {@code x}'s manager (see {@link #mulScalar}).
+     *
+     * @param x input
+     * @param s divisor
+     * @return {@code x / s}
+     */
+    public static NDArray divScalar(NDArray x, float s) {
+        return x.div(x.getManager().create(s).toDevice(x.getDevice(), false));
     }
 
     /**

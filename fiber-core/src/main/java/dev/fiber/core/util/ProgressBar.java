@@ -54,6 +54,7 @@ public final class ProgressBar implements AutoCloseable {
     private long done;
     private long lastPrint;
     private boolean finished;
+    private String status = "";
 
     private ProgressBar(Builder b) {
         this.label = b.label;
@@ -123,6 +124,16 @@ public final class ProgressBar implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets a free-form status shown at the end of the line (e.g. a training loss and learning rate);
+     * it appears with the next redraw.
+     *
+     * @param text the status, or {@code null} / empty for none
+     */
+    public synchronized void status(String text) {
+        status = text == null ? "" : text;
+    }
+
     /** @return the amount done so far */
     public synchronized long done() {
         return done;
@@ -184,6 +195,9 @@ public final class ProgressBar implements AutoCloseable {
             sb.append("  ETA ").append(rate > 0 ? formatDuration((total - done) / rate) : "?");
         } else if (finished) {
             sb.append("  in ").append(formatDuration(seconds));
+        }
+        if (!status.isEmpty()) {
+            sb.append("  ").append(status);
         }
         return sb.toString();
     }

@@ -73,4 +73,18 @@ class ProgressBarTest {
         assertEquals("1:01:01", ProgressBar.formatDuration(3661));
         assertEquals("?", ProgressBar.formatDuration(Double.NaN));
     }
+
+    @Test
+    void statusIsAppendedToTheLine() {
+        AtomicLong now = new AtomicLong(0);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ProgressBar bar = ProgressBar.builder("train").total(100).itemName("samples").mode(ProgressBar.Mode.LINES)
+                .clock(now::get).out(new PrintStream(bytes, true, StandardCharsets.UTF_8)).build();
+        bar.status("loss 1.25 lr 1.0e-04");
+        now.set(2_000_000_000L);
+        bar.set(50);
+        bar.finish();
+        String[] lines = bytes.toString(StandardCharsets.UTF_8).trim().split("\\R");
+        assertEquals("train  50% 50/100 samples  25 samples/s  ETA 0:02  loss 1.25 lr 1.0e-04", lines[lines.length - 1]);
+    }
 }

@@ -32,6 +32,9 @@ import picocli.CommandLine.Command;
             BenchGroundingCommand.class,
             GroundEvalCommand.class,
             DetectEvalCommand.class,
+            FinetuneCommand.class,
+            ShapesTrainCommand.class,
+            ShapesEvalCommand.class,
         })
 public final class FiberCli implements Runnable {
 

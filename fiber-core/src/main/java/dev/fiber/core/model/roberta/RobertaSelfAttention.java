@@ -60,7 +60,7 @@ public final class RobertaSelfAttention extends StateDictBlock {
         NDArray q = query.forward(ctx, x).reshape(b, t, heads, headDim).transpose(0, 2, 1, 3);
         NDArray k = key.forward(ctx, src).reshape(b, s, heads, headDim).transpose(0, 2, 1, 3);
         NDArray v = value.forward(ctx, src).reshape(b, s, heads, headDim).transpose(0, 2, 1, 3);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(divisor);
+        NDArray scores = Nn.divScalar(q.matMul(k.transpose(0, 1, 3, 2)), divisor);
         if (mask != null) {
             scores = scores.add(mask);
         }

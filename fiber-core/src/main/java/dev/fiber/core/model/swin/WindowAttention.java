@@ -13,6 +13,7 @@ import dev.fiber.core.model.BufferSpec;
 import dev.fiber.core.model.ForwardContext;
 import dev.fiber.core.model.LayerNormLayer;
 import dev.fiber.core.model.LinearLayer;
+import dev.fiber.core.model.Nn;
 import dev.fiber.core.model.ParamInit;
 import dev.fiber.core.model.StateDictBlock;
 
@@ -119,7 +120,7 @@ public final class WindowAttention extends StateDictBlock {
         long n = s.get(1);
         // qkv: (B_, N, 3C) -> (3, B_, nH, N, hd)
         NDArray qkvAll = qkv.forward(ctx, x).reshape(bw, n, 3, heads, headDim).transpose(2, 0, 3, 1, 4);
-        NDArray q = qkvAll.get(0).mul(scale);
+        NDArray q = Nn.mulScalar(qkvAll.get(0), scale);
         NDArray k = qkvAll.get(1);
         NDArray v = qkvAll.get(2);
         NDArray attn = q.matMul(k.transpose(0, 1, 3, 2)); // (B_, nH, N, N)
@@ -153,7 +154,7 @@ public final class WindowAttention extends StateDictBlock {
         NDArray kText = kv.get(0);
         NDArray vText = kv.get(1);
         // queries of all nW*N tokens of an image: (B, nH, nW*N, hd)
-        NDArray q = qkvI2t.forward(ctx, normI2t.forward(ctx, x)).reshape(b, numWindows * n, heads, headDim).transpose(0, 2, 1, 3).mul(scale);
+        NDArray q = Nn.mulScalar(qkvI2t.forward(ctx, normI2t.forward(ctx, x)).reshape(b, numWindows * n, heads, headDim).transpose(0, 2, 1, 3), scale);
         NDArray attn = q.matMul(kText.transpose(0, 1, 3, 2)); // (B, nH, nW*N, T)
         if (textMask != null) {
             attn = attn.add(textMask);

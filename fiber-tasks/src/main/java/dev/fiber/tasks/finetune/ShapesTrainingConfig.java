@@ -1,0 +1,61 @@
+package dev.fiber.tasks.finetune;
+
+import dev.fiber.tasks.train.Dropouts;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of the shapes VQA fine-tuning proof ({@link ShapesTraining}): a small FIBER trained from
+ * scratch on freshly generated shapes questions, evaluated on a held-out set of another seed.
+ *
+ * @param imageSize      model input resolution (multiple of 32; the scenes are rendered at this size)
+ * @param maxTextLen     padded question length
+ * @param embedDim       Swin embedding width (stage widths embedDim x 1, 2, 4, 8)
+ * @param textHidden     RoBERTa width (intermediate 4x)
+ * @param hiddenSize     FIBER cross-modal width ({@code hidden_size})
+ * @param batchSize      samples per optimizer step
+ * @param learningRate   base lr (heads and cross-modal parameters x5, as in FIBER)
+ * @param warmupFraction warmup as a fraction of the steps
+ * @param maxSteps       optimizer steps the schedule spans (training stops earlier at the time limit)
+ * @param timeLimit      wall-time budget of the training (evaluations excluded), or {@code null}
+ * @param trainSeed      generator seed of the training examples
+ * @param evalSeed       generator seed of the held-out examples
+ * @param evalCount      held-out examples
+ * @param evalEverySteps evaluate every this many steps
+ * @param workers        data-loading threads
+ * @param seed           seed of the initialisation, data order and dropout
+ * @param dropouts       dropout / drop-path rates
+ * @param fusionGateInit initial value of the fusion gates {@code alpha_i2t} / {@code alpha_t2i} (official: 0, because
+ *                       FIBER starts from pre-trained uni-modal backbones; from scratch a non-zero gate lets the two
+ *                       modalities exchange information from the first step)
+ * @param outputDir      checkpoint directory ({@code null} = no checkpoints)
+ */
+public record ShapesTrainingConfig(int imageSize, int maxTextLen, int embedDim, int textHidden, int hiddenSize, int batchSize,
+        double learningRate, double warmupFraction, long maxSteps, Duration timeLimit, long trainSeed, long evalSeed, int evalCount,
+        long evalEverySteps, int workers, long seed, Dropouts dropouts, double fusionGateInit, Path outputDir) {
+
+    /** Validates. */
+    public ShapesTrainingConfig {
+        Objects.requireNonNull(dropouts, "dropouts");
+        if (imageSize < 32 || imageSize % 32 != 0) {
+            throw new IllegalArgumentException("image size must be a positive multiple of 32, got " + imageSize);
+        }
+        if (batchSize < 1 || maxSteps < 1 || evalCount < 1 || maxTextLen < 4 || workers < 0) {
+            throw new IllegalArgumentException("batch size, max steps, eval count must be >= 1, max text length >= 4, workers >= 0");
+        }
+        if (trainSeed == evalSeed) {
+            throw new IllegalArgumentException("training and held-out seeds must differ (both " + trainSeed + ")");
+        }
+    }
+
+    /**
+     * The configuration of the committed proof run ({@code docs/PERFORMANCE.md}, "Fine-tuning proof").
+     *
+     * @return the defaults
+     */
+    public static ShapesTrainingConfig defaults() {
+        return new ShapesTrainingConfig(64, 16, 16, 32, 48, 32, 5e-4, 0.05, 4500, Duration.ofMinutes(15), 1, 1001, 1000, 250, 1,
+                0, Dropouts.NONE, 1.0, null);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.fiber.tasks.finetune;
+
+import dev.fiber.core.image.AlbefTransform;
+import dev.fiber.core.image.RgbImage;
+import dev.fiber.core.text.FiberTokenizer;
+import dev.fiber.tasks.data.Collator;
+import dev.fiber.tasks.data.ImageTextItem;
+import dev.fiber.tasks.data.SampleSource;
+import dev.fiber.tasks.data.VqaBatch;
+import dev.fiber.tasks.data.VqaItem;
+import dev.fiber.tasks.shapes.ShapesConfig;
+import dev.fiber.tasks.shapes.ShapesDataset;
+import dev.fiber.tasks.shapes.ShapesSample;
+import dev.fiber.tasks.vqa.AnswerVocabulary;
+import dev.fiber.tasks.vqa.VqaTargets;
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+
+/**
+ * The procedural shapes VQA data ({@link ShapesDataset}) as a VQA training / evaluation source, rendered
+ * on demand: sample {@code i} is example {@code i} of the generator's {@code seed}, preprocessed like every
+ * FIBER image ({@link AlbefTransform}: resize to the model resolution, normalise), its question tokenised
+ * to {@code maxTextLen}, and its single answer as the soft target (score 1, as a VQAv2 question whose ten
+ * annotators agree). Different seeds give disjoint, independent sets (training vs held-out).
+ */
+public final class ShapesVqaSource implements SampleSource<VqaItem> {
+
+    private final long seed;
+    private final int count;
+    private final ShapesConfig shapes;
+    private final AlbefTransform transform;
+    private final FiberTokenizer tokenizer;
+    private final int maxTextLen;
+    private final AnswerVocabulary answers;
+
+    /**
+     * @param seed       generator seed
+     * @param count      number of examples
+     * @param shapes     generator settings (its image size is rendered, then resized to {@code imageSize})
+     * @param imageSize  model input resolution
+     * @param tokenizer  the RoBERTa tokenizer
+     * @param maxTextLen padded question length
+     */
+    public ShapesVqaSource(long seed, int count, ShapesConfig shapes, int imageSize, FiberTokenizer tokenizer, int maxTextLen) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must be >= 0, got " + count);
+        }
+        this.seed = seed;
+        this.count = count;
+        this.shapes = Objects.requireNonNull(shapes, "shapes");
+        this.transform = new AlbefTransform(imageSize);
+        this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
+        this.maxTextLen = maxTextLen;
+        this.answers = ShapesDataset.answerVocabulary();
+    }
+
+    /** @return the answer vocabulary (class index = position in {@link ShapesDataset#ANSWERS}) */
+    public AnswerVocabulary answers() {
+        return answers;
+    }
+
+    @Override
+    public int size() {
+        return count;
+    }
+
+    @Override
+    public VqaItem load(int index, RandomGenerator rng) {
+        ShapesSample s = ShapesDataset.sample(seed, index, shapes);
+        RgbImage img = s.image();
+        float[] pixels = img.width() == transform.size() && img.height() == transform.size() ? AlbefTransform.normalize(img)
+                : transform.apply(img);
+        ImageTextItem input = ImageTextItem.of(index, pixels, transform.size(), s.question(), tokenizer, maxTextLen);
+        int label = answers.indexOf(s.answer());
+        if (label < 0) {
+            throw new IllegalStateException("generator answer '" + s.answer() + "' is not in the shapes vocabulary");
+        }
+        return new VqaItem(input, new VqaTargets.Target(new int[] {label}, new double[] {1.0}), index);
+    }
+
+    @Override
+    public String describe(int index) {
+        return "shapes example " + index + " of seed " + seed;
+    }
+
+    /** @return a collator producing VQA batches over the shapes answer vocabulary */
+    public Collator<VqaItem, VqaBatch> collator() {
+        int n = answers.size();
+        return items -> VqaBatch.collate(items, n);
+    }
+}
