@@ -68,8 +68,7 @@ public final class BenchTasksCommand implements Callable<Integer> {
     int texts;
 
     @Option(names = "--chunk", defaultValue = "4", paramLabel = "N",
-            description = "ITM pairs per forward pass, for both variants (the fused pass keeps its intermediates until it returns: "
-                    + "16 pairs at 384 need ~19 GB; default ${DEFAULT-VALUE})")
+            description = "ITM pairs per forward pass, for both variants (memory grows with it; default ${DEFAULT-VALUE})")
     int chunk;
 
     @Option(names = "--compare-full", description = "also time the official full-recompute decoding (slow: ~40 text passes per caption)")

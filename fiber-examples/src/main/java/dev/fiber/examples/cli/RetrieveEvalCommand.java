@@ -46,7 +46,7 @@ public final class RetrieveEvalCommand implements Callable<Integer> {
     int limit;
 
     @Option(names = "--batch-size", defaultValue = "4", paramLabel = "N",
-            description = "images per forward pass (about 1 GB each at 384, 2.3 GB at 576; default ${DEFAULT-VALUE})")
+            description = "images per forward pass (memory grows with it; default ${DEFAULT-VALUE})")
     int batchSize;
 
     @Option(names = "--text-batch-size", defaultValue = "64", paramLabel = "N", description = "texts per forward pass (default ${DEFAULT-VALUE})")

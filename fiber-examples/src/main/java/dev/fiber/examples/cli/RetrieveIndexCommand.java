@@ -50,7 +50,7 @@ public final class RetrieveIndexCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--batch-size", defaultValue = "0", paramLabel = "N",
-            description = "items per forward pass (default: 4 images, about 1 GB each at 384; 64 texts)")
+            description = "items per forward pass (default: 4 images, 64 texts)")
     int batchSize;
 
     @Override

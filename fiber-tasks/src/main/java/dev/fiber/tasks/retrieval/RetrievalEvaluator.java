@@ -65,8 +65,7 @@ public final class RetrievalEvaluator {
      * @param retrieval the loaded model
      * @param gallery images and captions ({@link KarpathyDataset#gallery})
      * @param imageRoot folder of the images ({@code filepath/filename} or {@code filename} below it)
-     * @param imageBatch images per forward pass (the image pass keeps its intermediates until it returns:
-     *     about 1 GB per image at 384, 2.3 GB at 576)
+     * @param imageBatch images per forward pass (memory grows with it)
      * @param textBatch texts per forward pass
      * @param rerankK ITM re-ranking depth (0 = ITC only)
      * @param progress whether to show progress bars on stderr
