@@ -16,8 +16,9 @@ import ai.djl.ndarray.types.Shape;
  *       ({@code F.upsample_bilinear}, used by VLDyHead's DyConv to bring the coarser level up): source
  *       coordinate {@code dst * (in - 1) / (out - 1)}.
  * </ul>
- * Both are separable; they are computed as {@code R_h · X · R_wᵀ} with small interpolation matrices, so
- * the work is two batched matrix products (one-hot matrices make nearest exact).
+ * Nearest is libtorch's own {@code upsample_nearest2d}. Bilinear with aligned corners is separable and
+ * computed as {@code R_h · X · R_wᵀ} with small interpolation matrices, two 2-d matrix products (DJL 0.35's
+ * {@code interpolation} ignores {@code align_corners}).
  */
 public final class Interpolation {
 
@@ -32,12 +33,9 @@ public final class Interpolation {
      * @return resized tensor {@code (N, C, outH, outW)}
      */
     public static NDArray nearest(NDArray x, int outH, int outW) {
-        Shape s = check(x, outH, outW);
-        NDManager m = x.getManager();
-        try (NDArray rh = m.create(nearestMatrix((int) s.get(2), outH), new Shape(outH, s.get(2)));
-                NDArray rw = m.create(nearestMatrix((int) s.get(3), outW), new Shape(outW, s.get(3)))) {
-            return separable(x, rh, rw);
-        }
+        check(x, outH, outW);
+        // libtorch's own upsample_nearest2d (F.interpolate(mode="nearest", size=...)), the official op
+        return x.getNDArrayInternal().interpolation(new long[] {outH, outW}, 0, false);
     }
 
     /**
@@ -51,27 +49,11 @@ public final class Interpolation {
     public static NDArray bilinearAlignCorners(NDArray x, int outH, int outW) {
         Shape s = check(x, outH, outW);
         NDManager m = x.getManager();
+        // (DJL 0.35's interpolation() ignores align_corners, so libtorch's upsample cannot be used here)
         try (NDArray rh = m.create(bilinearMatrix((int) s.get(2), outH), new Shape(outH, s.get(2)));
                 NDArray rw = m.create(bilinearMatrix((int) s.get(3), outW), new Shape(outW, s.get(3)))) {
             return separable(x, rh, rw);
         }
-    }
-
-    /**
-     * Row-major {@code (out, in)} one-hot matrix of PyTorch's nearest index rule.
-     *
-     * @param in input length
-     * @param out output length
-     * @return the matrix entries
-     */
-    static float[] nearestMatrix(int in, int out) {
-        float scale = (float) in / (float) out;
-        float[] r = new float[out * in];
-        for (int o = 0; o < out; o++) {
-            int src = Math.min((int) Math.floor(o * scale), in - 1);
-            r[o * in + src] = 1f;
-        }
-        return r;
     }
 
     /**
@@ -97,10 +79,14 @@ public final class Interpolation {
     }
 
     private static NDArray separable(NDArray x, NDArray rh, NDArray rw) {
-        // (N, C, H, W) x (W, outW) -> (N, C, H, outW); then (outH, H) x (N, C, H, outW) -> (N, C, outH, outW)
-        try (NDArray rwT = rw.transpose();
-                NDArray alongW = x.matMul(rwT)) {
-            return rh.matMul(alongW);
+        // Both passes as single 2-d products (rows = all channels' lines), not one small product per channel:
+        // (N, C, W, H) x (H, outH) -> (N, C, W, outH), transposed back, then x (W, outW) -> (N, C, outH, outW)
+        try (NDArray rhT = rh.transpose();
+                NDArray rwT = rw.transpose();
+                NDArray xT = x.transpose(0, 1, 3, 2);
+                NDArray alongH = xT.matMul(rhT);
+                NDArray alongHT = alongH.transpose(0, 1, 3, 2)) {
+            return alongHT.matMul(rwT);
         }
     }
 

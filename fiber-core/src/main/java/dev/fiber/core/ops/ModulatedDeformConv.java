@@ -1,15 +1,25 @@
 package dev.fiber.core.ops;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.fiber.core.util.OpTimes;
+
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Modulated deformable convolution (DCNv2), the CUDA op {@code modulated_deform_conv_forward} of
- * FIBER/maskrcnn-benchmark (and {@code torchvision.ops.deform_conv2d(..., mask=)}), built from DJL gathers
- * and one matrix product.
+ * FIBER/maskrcnn-benchmark (and {@code torchvision.ops.deform_conv2d(..., mask=)}): a bilinear, modulated
+ * im2col computed in Java (the kernel's {@code modulated_deformable_im2col}, split over the cores) followed
+ * by one libtorch matrix product per block of output positions.
  *
  * <p>For output position {@code (ho, wo)} and kernel tap {@code k = i * kw + j} the input is sampled at
  * {@code (ho * stride - pad + i * dilation + dy, wo * stride - pad + j * dilation + dx)} where
@@ -22,6 +32,10 @@ import ai.djl.ndarray.types.Shape;
  * although the output is smaller; the CUDA kernel then reads the offset memory as if it had the output's
  * size. {@link #reinterpret} reproduces that reading; {@link #forward} itself requires offsets and mask of
  * exactly the output size.
+ *
+ * <p>Cost: the column matrix has {@code Ho Wo x kh kw C} values; it is built in blocks of at most 16 M
+ * floats (64 MB), each contracted at once, so the temporary memory is bounded for any map size. Each
+ * sample value is computed as in the CUDA kernel ({@code (w1 v1 + w2 v2 + w3 v3 + w4 v4) * mask}).
  */
 public final class ModulatedDeformConv {
 
@@ -127,69 +141,149 @@ public final class ModulatedDeformConv {
             int dilation, int n, int c, int h, int w, int o, int kh, int kw, int ho, int wo) {
         NDManager m = x.getManager();
         int k = kh * kw;
-        // Regular sampling grid per tap: rows (k, ho, 1), columns (k, 1, wo).
-        float[] gy = new float[k * ho];
-        float[] gx = new float[k * wo];
-        for (int i = 0; i < kh; i++) {
-            for (int j = 0; j < kw; j++) {
-                int t = i * kw + j;
-                for (int r = 0; r < ho; r++) {
-                    gy[t * ho + r] = r * stride - pad + i * dilation;
+        long t0 = OpTimes.start();
+        // input as channel rows (n, h, w, c) plus one zero row that out-of-map corners read
+        float[] rows;
+        try (NDArray nhwc = x.transpose(0, 2, 3, 1)) {
+            float[] raw = nhwc.toFloatArray();
+            rows = java.util.Arrays.copyOf(raw, raw.length + c);
+        }
+        float[] off = offset.toFloatArray();
+        float[] mod = mask.toFloatArray();
+        OpTimes.stop("deform.copy", t0);
+        // weight (o, c, kh, kw) as (o, k * c) in tap-major order, matching the column layout
+        NDArray wMatrix = weight.transpose(0, 2, 3, 1).reshape(o, (long) k * c);
+        Geometry g = new Geometry(h, w, c, kh, kw, stride, pad, dilation, ho, wo);
+        int positions = ho * wo;
+        int chunk = Math.max(1, Math.min(positions, (int) (CHUNK_VALUES / ((long) k * c))));
+        ByteBuffer buffer = takeBuffer((long) chunk * k * c * Float.BYTES);
+        try {
+            FloatBuffer colBuffer = buffer.asFloatBuffer();
+            NDList samples = new NDList();
+            for (int b = 0; b < n; b++) {
+                NDList parts = new NDList();
+                for (int p0 = 0; p0 < positions; p0 += chunk) {
+                    int p1 = Math.min(positions, p0 + chunk);
+                    long t1 = OpTimes.start();
+                    im2col(rows, off, mod, b, g, p0, p1, colBuffer);
+                    // the array aliases the buffer (no copy); it is closed before the buffer is reused
+                    ByteBuffer view = buffer.slice(0, (p1 - p0) * k * c * Float.BYTES).order(ByteOrder.nativeOrder());
+                    NDArray colArray = m.create(view, new Shape(p1 - p0, (long) k * c), DataType.FLOAT32);
+                    OpTimes.stop("deform.im2col", t1);
+                    long t2 = OpTimes.start();
+                    // (o, k c) x (k c, p) -> (o, p): output channels first, as NCHW wants
+                    try (NDArray colsT = colArray.transpose()) {
+                        parts.add(wMatrix.matMul(colsT));
+                    }
+                    OpTimes.stop("deform.gemm", t2);
+                    colArray.close();
                 }
-                for (int q = 0; q < wo; q++) {
-                    gx[t * wo + q] = q * stride - pad + j * dilation;
+                NDArray sample = parts.size() == 1 ? parts.head() : NDArrays.concat(parts, 1);
+                samples.add(sample.reshape(1, o, ho, wo));
+            }
+            NDArray out = samples.size() == 1 ? samples.head() : NDArrays.concat(samples, 0);
+            if (bias != null) {
+                out = out.add(bias.reshape(1, o, 1, 1));
+            }
+            return out;
+        } finally {
+            Reference.reachabilityFence(buffer);
+            giveBack(buffer);
+        }
+    }
+
+    /** One reusable native column buffer (the last one released), so that passes do not re-allocate it. */
+    private static final AtomicReference<ByteBuffer> SPARE = new AtomicReference<>();
+
+    private static ByteBuffer takeBuffer(long bytes) {
+        ByteBuffer b = SPARE.getAndSet(null);
+        if (b == null || b.capacity() < bytes) {
+            b = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
+        }
+        return b;
+    }
+
+    private static void giveBack(ByteBuffer b) {
+        ByteBuffer old = SPARE.get();
+        if (old == null || old.capacity() <= b.capacity()) {
+            SPARE.set(b);
+        }
+    }
+
+    /** Values (floats) of the column matrix built at once: bounds the temporary memory (64 MB). */
+    private static final long CHUNK_VALUES = 16L << 20;
+
+    /** Sizes of one convolution. */
+    private record Geometry(int h, int w, int c, int kh, int kw, int stride, int pad, int dilation, int ho, int wo) {}
+
+    /**
+     * Bilinear, modulated im2col of output positions {@code [p0, p1)} of sample {@code b} into
+     * {@code cols} laid out {@code (p - p0, tap, channel)}, split over the available cores.
+     */
+    private static void im2col(float[] rows, float[] off, float[] mod, int b, Geometry g, int p0, int p1,
+            FloatBuffer cols) {
+        int span = p1 - p0;
+        int parts = Math.min(span, 4 * Runtime.getRuntime().availableProcessors());
+        if (parts <= 1 || (long) span * g.kh() * g.kw() * g.c() < 65536) {
+            im2colRange(rows, off, mod, b, g, p0, p0, p1, cols);
+            return;
+        }
+        java.util.stream.IntStream.range(0, parts).parallel().forEach(i -> {
+            int from = p0 + (int) ((long) span * i / parts);
+            int to = p0 + (int) ((long) span * (i + 1) / parts);
+            im2colRange(rows, off, mod, b, g, p0, from, to, cols);
+        });
+    }
+
+    private static void im2colRange(float[] rows, float[] off, float[] mod, int b, Geometry g, int base, int from,
+            int to, FloatBuffer cols) {
+        float[] sample = new float[g.c()];
+        int h = g.h();
+        int w = g.w();
+        int c = g.c();
+        int k = g.kh() * g.kw();
+        int plane = g.ho() * g.wo();
+        int sampleRows = b * h * w;
+        int zeroRow = rows.length - c;
+        int offBase = b * 2 * k * plane;
+        int modBase = b * k * plane;
+        for (int p = from; p < to; p++) {
+            int yo = p / g.wo();
+            int xo = p - yo * g.wo();
+            for (int i = 0; i < g.kh(); i++) {
+                for (int j = 0; j < g.kw(); j++) {
+                    int t = i * g.kw() + j;
+                    int dst = ((p - base) * k + t) * c;
+                    float y = (yo * g.stride() - g.pad() + i * g.dilation()) + off[offBase + 2 * t * plane + p];
+                    float x = (xo * g.stride() - g.pad() + j * g.dilation()) + off[offBase + (2 * t + 1) * plane + p];
+                    if (!(y > -1f && x > -1f && y < h && x < w)) {
+                        java.util.Arrays.fill(sample, 0f);
+                        cols.put(dst, sample, 0, c);
+                        continue;
+                    }
+                    float mk = mod[modBase + t * plane + p];
+                    int y0 = (int) Math.floor(y);
+                    int x0 = (int) Math.floor(x);
+                    int y1 = y0 + 1;
+                    int x1 = x0 + 1;
+                    float ly = y - y0;
+                    float lx = x - x0;
+                    float hy = 1f - ly;
+                    float hx = 1f - lx;
+                    float w1 = hy * hx;
+                    float w2 = hy * lx;
+                    float w3 = ly * hx;
+                    float w4 = ly * lx;
+                    int r1 = y0 >= 0 && x0 >= 0 ? (sampleRows + y0 * w + x0) * c : zeroRow;
+                    int r2 = y0 >= 0 && x1 <= w - 1 ? (sampleRows + y0 * w + x1) * c : zeroRow;
+                    int r3 = y1 <= h - 1 && x0 >= 0 ? (sampleRows + y1 * w + x0) * c : zeroRow;
+                    int r4 = y1 <= h - 1 && x1 <= w - 1 ? (sampleRows + y1 * w + x1) * c : zeroRow;
+                    for (int q = 0; q < c; q++) {
+                        sample[q] = (w1 * rows[r1 + q] + w2 * rows[r2 + q] + w3 * rows[r3 + q] + w4 * rows[r4 + q]) * mk;
+                    }
+                    cols.put(dst, sample, 0, c);
                 }
             }
         }
-        NDArray baseY = m.create(gy, new Shape(1, k, ho, 1));
-        NDArray baseX = m.create(gx, new Shape(1, k, 1, wo));
-        NDArray off = offset.reshape(n, k, 2, ho, wo);
-        // sample coordinates, laid out (n, ho, wo, k) so that the gathered rows are already the columns
-        NDArray y = off.get(new NDIndex(":, :, 0")).add(baseY).transpose(0, 2, 3, 1);
-        NDArray xx = off.get(new NDIndex(":, :, 1")).add(baseX).transpose(0, 2, 3, 1);
-        NDArray inside = y.gt(-1).logicalAnd(xx.gt(-1)).logicalAnd(y.lt(h)).logicalAnd(xx.lt(w));
-        NDArray y0 = y.floor();
-        NDArray x0 = xx.floor();
-        NDArray ly = y.sub(y0);
-        NDArray lx = xx.sub(x0);
-        NDArray hy = ly.neg().add(1f);
-        NDArray hx = lx.neg().add(1f);
-        NDArray modulation = mask.transpose(0, 2, 3, 1).mul(inside.toType(DataType.FLOAT32, false));
-        NDArray y0i = y0.toType(DataType.INT64, false);
-        NDArray x0i = x0.toType(DataType.INT64, false);
-        long[] starts = new long[n];
-        for (int b = 0; b < n; b++) {
-            starts[b] = (long) b * h * w;
-        }
-        NDArray batchBase = m.create(starts, new Shape(n, 1, 1, 1));
-        // Input as rows of channels: (n * h * w, c).
-        NDArray rows = x.transpose(0, 2, 3, 1).reshape((long) n * h * w, c);
-        NDArray cols = null;
-        for (int dy = 0; dy <= 1; dy++) {
-            for (int dx = 0; dx <= 1; dx++) {
-                NDArray yi = dy == 0 ? y0i : y0i.add(1);
-                NDArray xi = dx == 0 ? x0i : x0i.add(1);
-                NDArray valid = yi.gte(0).logicalAnd(yi.lte(h - 1)).logicalAnd(xi.gte(0)).logicalAnd(xi.lte(w - 1));
-                NDArray cornerWeight = (dy == 0 ? hy : ly).mul(dx == 0 ? hx : lx)
-                        .mul(valid.toType(DataType.FLOAT32, false)).mul(modulation);
-                NDArray index = yi.clip(0, h - 1).mul(w).add(xi.clip(0, w - 1)).add(batchBase);
-                // rows in (n, ho, wo, k) order: (n * ho * wo * k, c)
-                NDArray term = rows.get(index.flatten()).muli(cornerWeight.reshape(-1, 1));
-                if (cols == null) {
-                    cols = term;
-                } else {
-                    cols.addi(term);
-                    term.close();
-                }
-            }
-        }
-        // (n * ho * wo, k * c) against the weight (o, c, kh, kw) permuted to (o, kh, kw, c)
-        NDArray colMatrix = cols.reshape((long) n * ho * wo, (long) k * c);
-        NDArray wMatrix = weight.transpose(0, 2, 3, 1).reshape(o, (long) k * c).transpose();
-        NDArray out = colMatrix.matMul(wMatrix); // (n * ho * wo, o)
-        if (bias != null) {
-            out = out.add(bias.reshape(1, o));
-        }
-        return out.reshape(n, (long) ho * wo, o).transpose(0, 2, 1).reshape(n, o, ho, wo);
     }
 }

@@ -54,6 +54,27 @@ class GroundDetectCommandTest {
     }
 
     @Test
+    void groundFindsNounPhrasesWithoutSpans(@TempDir Path dir) throws Exception {
+        Path image = referenceImage(dir);
+        String w = InspectCommandTest.data("fine/tiny_fine.pth").toString();
+        String cfg = InspectCommandTest.data("fine/tiny_fine_config.yaml").toString();
+        InspectCommandTest.Run r = InspectCommandTest.run("ground", "-w", w, "--config", cfg, "--text-heads", "4",
+                "-i", image.toString(), "-c", "a red cat. a blue dog.", "-t", "0");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("phrases found (heuristic): 'a red cat' [0, 9) 'a blue dog' [11, 21)"), r.err());
+        // same spans as the reference case, so the same best detection
+        assertTrue(r.out().contains("{\"label\": 2, \"phrase\": \"a blue dog\", \"score\": 0.58295"), r.out());
+        InspectCommandTest.Run none = InspectCommandTest.run("ground", "-w", w, "--config", cfg, "--text-heads", "4",
+                "-i", image.toString(), "-c", "it is there");
+        assertTrue(none.code() != 0);
+        assertTrue(none.err().contains("no noun phrase found"), none.err());
+        InspectCommandTest.Run empty = InspectCommandTest.run("ground", "-w", w, "--config", cfg, "--text-heads", "4",
+                "-i", image.toString(), "-c", " ");
+        assertTrue(empty.code() != 0);
+        assertTrue(empty.err().contains("the caption is empty"), empty.err());
+    }
+
+    @Test
     void detectPrintsJson(@TempDir Path dir) throws Exception {
         Path image = referenceImage(dir);
         InspectCommandTest.Run r = InspectCommandTest.run("detect",

@@ -85,24 +85,61 @@ public final class FiberGrounder implements AutoCloseable {
      * @return boxes per phrase, scores descending
      */
     public GroundingResult ground(RgbImage image, String caption, List<List<CharSpan>> spans) {
-        if (spans.isEmpty()) {
-            throw new IllegalArgumentException("no phrases to ground");
+        Objects.requireNonNull(image, "image");
+        requireCaption(caption);
+        if (spans == null || spans.isEmpty()) {
+            throw new IllegalArgumentException("no phrases to ground in the caption '" + caption + "'");
         }
         long[] labels = new long[spans.size()];
         List<String> names = new ArrayList<>();
         for (int i = 0; i < spans.size(); i++) {
             labels[i] = i + 1;
+            if (spans.get(i) == null || spans.get(i).isEmpty()) {
+                throw new IllegalArgumentException("phrase " + (i + 1) + " has no character span");
+            }
             StringBuilder sb = new StringBuilder();
             for (CharSpan s : spans.get(i)) {
                 if (s.end() > caption.length()) {
-                    throw new IllegalArgumentException("span " + s + " of phrase " + (i + 1) + " exceeds the caption ("
-                            + caption.length() + " characters)");
+                    throw new IllegalArgumentException("span [" + s.begin() + ", " + s.end() + ") of phrase " + (i + 1)
+                            + " lies outside the caption (" + caption.length() + " characters)");
+                }
+                if (s.length() == 0) {
+                    throw new IllegalArgumentException("span [" + s.begin() + ", " + s.end() + ") of phrase " + (i + 1)
+                            + " is empty");
                 }
                 sb.append(sb.length() == 0 ? "" : " ").append(caption, s.begin(), s.end());
             }
             names.add(sb.toString());
         }
-        return run(image, new GroundingPrompts.Prompt(caption, spans), labels, names);
+        return run(image, new GroundingPrompts.Prompt(caption, spans), labels, names, true);
+    }
+
+    /**
+     * Grounds the noun phrases that {@link PhraseFinder} finds in the caption (a heuristic; see there).
+     *
+     * @param image the image
+     * @param caption the caption
+     * @return boxes per found phrase (label i+1 = i-th phrase)
+     * @throws IllegalArgumentException if the caption is empty or no noun phrase is found
+     */
+    public GroundingResult groundNounPhrases(RgbImage image, String caption) {
+        requireCaption(caption);
+        List<PhraseFinder.Phrase> found = PhraseFinder.find(caption);
+        if (found.isEmpty()) {
+            throw new IllegalArgumentException("no noun phrase found in the caption '" + caption
+                    + "'; give the phrases explicitly");
+        }
+        List<List<CharSpan>> spans = new ArrayList<>();
+        for (PhraseFinder.Phrase p : found) {
+            spans.add(List.of(p.span()));
+        }
+        return ground(image, caption, spans);
+    }
+
+    private static void requireCaption(String caption) {
+        if (caption == null || caption.isBlank()) {
+            throw new IllegalArgumentException("the caption is empty");
+        }
     }
 
     /**
@@ -115,6 +152,10 @@ public final class FiberGrounder implements AutoCloseable {
      * @throws IllegalArgumentException if a phrase is not in the caption
      */
     public GroundingResult groundPhrases(RgbImage image, String caption, List<String> phrases) {
+        requireCaption(caption);
+        if (phrases == null || phrases.isEmpty()) {
+            throw new IllegalArgumentException("no phrases to ground in the caption '" + caption + "'");
+        }
         List<List<CharSpan>> spans = new ArrayList<>();
         for (String p : phrases) {
             int at = caption.indexOf(p);
@@ -137,8 +178,14 @@ public final class FiberGrounder implements AutoCloseable {
      * @return boxes per category, scores descending
      */
     public GroundingResult detect(RgbImage image, List<String> categories) {
-        if (categories.isEmpty()) {
+        Objects.requireNonNull(image, "image");
+        if (categories == null || categories.isEmpty()) {
             throw new IllegalArgumentException("no categories to detect");
+        }
+        for (String name : categories) {
+            if (name == null || GroundingPrompts.cleanName(name).isBlank()) {
+                throw new IllegalArgumentException("empty category name in " + categories);
+            }
         }
         GroundingConfig c = model.config();
         int chunk = c.detectionChunk() > 0 ? c.detectionChunk() : categories.size();
@@ -151,7 +198,7 @@ public final class FiberGrounder implements AutoCloseable {
             for (int i = 0; i < labels.length; i++) {
                 labels[i] = i + 1;
             }
-            GroundingResult part = run(image, prompt, labels, names);
+            GroundingResult part = run(image, prompt, labels, names, false);
             caption = caption == null ? part.caption() : caption + " | " + part.caption();
             for (GroundingResult.Detection d : part.detections()) {
                 all.add(new GroundingResult.Detection(d.label() + from, d.phrase(), d.score(), d.x1(), d.y1(), d.x2(),
@@ -162,11 +209,21 @@ public final class FiberGrounder implements AutoCloseable {
         return new GroundingResult(caption, new dev.fiber.core.image.ImageSize(image.height(), image.width()), all);
     }
 
-    private GroundingResult run(RgbImage image, GroundingPrompts.Prompt prompt, long[] labels, List<String> names) {
+    private GroundingResult run(RgbImage image, GroundingPrompts.Prompt prompt, long[] labels, List<String> names,
+            boolean requireTokens) {
         GroundingConfig c = model.config();
-        FineImageInput input = transform.apply(image);
         Encoding enc = tokenizer.encode(prompt.caption(), c.maxQueryLength(), TokenizerFlavor.FINE);
         LabelTokens map = GroundingPrompts.labelTokens(tokenizer, prompt, labels, c.maxQueryLength());
+        if (requireTokens) {
+            for (int i = 0; i < labels.length; i++) {
+                int[] tokens = map.labelToTokens().get(labels[i]);
+                if (tokens == null || tokens.length == 0) {
+                    throw new IllegalArgumentException("phrase " + (i + 1) + " ('" + names.get(i) + "') covers no token"
+                            + " of the caption (only white space, or beyond the " + c.maxQueryLength() + "-token limit)");
+                }
+            }
+        }
+        FineImageInput input = transform.apply(image);
         AtssPostProcessor.Result r;
         try (NDManager run = manager.newSubManager()) {
             NDArray pixels = input.toNDArray(run);

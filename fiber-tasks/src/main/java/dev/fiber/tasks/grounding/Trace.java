@@ -33,7 +33,10 @@ public interface Trace {
      */
     void record(String key, NDArray value);
 
-    /** @return false if recording is a no-op (callers may then skip preparing values) */
+    /**
+     * @return false if the recorder does not look at the values (a no-op, or a clock that only notes when
+     *     each key arrives); callers may then skip computing values that exist only for the trace
+     */
     default boolean enabled() {
         return true;
     }

@@ -1,5 +1,6 @@
 package dev.fiber.core.model.roberta;
 
+import dev.fiber.core.ops.Scoped;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -55,6 +56,9 @@ public final class RobertaLayer extends StateDictBlock {
     }
 
     /**
+     * At inference, runs the block in its own array scope: every temporary is freed when it returns, so the peak
+     * memory of a forward pass is one block's temporaries rather than the whole network's.
+     *
      * @param ctx forward context
      * @param h text states (B, T, hidden)
      * @param mask additive self-attention mask ((B,1,1,T) padding or (B,1,T,T) causal), or {@code null}
@@ -63,6 +67,11 @@ public final class RobertaLayer extends StateDictBlock {
      * @return (B, T, hidden)
      */
     public NDArray forward(ForwardContext ctx, NDArray h, NDArray mask, NDArray image, boolean lastNorm) {
+        // training keeps every temporary: the backward pass reads them (closing them here yields NaN gradients)
+        return ctx.training() ? forwardUnscoped(ctx, h, mask, image, lastNorm) : Scoped.keep(() -> forwardUnscoped(ctx, h, mask, image, lastNorm));
+    }
+
+    private NDArray forwardUnscoped(ForwardContext ctx, NDArray h, NDArray mask, NDArray image, boolean lastNorm) {
         NDArray a = attention.forward(ctx, h, null, mask);
         if (image != null) {
             if (crossAttention == null) {

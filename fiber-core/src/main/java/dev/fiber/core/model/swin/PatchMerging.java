@@ -1,5 +1,6 @@
 package dev.fiber.core.model.swin;
 
+import dev.fiber.core.ops.Scoped;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -42,11 +43,19 @@ public final class PatchMerging extends StateDictBlock {
     }
 
     /**
+     * At inference, runs the block in its own array scope: every temporary is freed when it returns, so the peak
+     * memory of a forward pass is one block's temporaries rather than the whole network's.
+     *
      * @param ctx forward context
      * @param x (B, H*W, C)
      * @return (B, H/2*W/2, 2C)
      */
     public NDArray forward(ForwardContext ctx, NDArray x) {
+        // training keeps every temporary: the backward pass reads them (closing them here yields NaN gradients)
+        return ctx.training() ? forwardUnscoped(ctx, x) : Scoped.keep(() -> forwardUnscoped(ctx, x));
+    }
+
+    private NDArray forwardUnscoped(ForwardContext ctx, NDArray x) {
         long b = x.getShape().get(0);
         // (B, H/2, dh, W/2, dw, C) -> (B, H/2, W/2, dw, dh, C): channel block k = dw*2 + dh = x0,x1,x2,x3
         NDArray merged = x.reshape(b, height / 2, 2, width / 2, 2, dim).transpose(0, 1, 3, 4, 2, 5)

@@ -1,5 +1,6 @@
 package dev.fiber.core.model.swin;
 
+import dev.fiber.core.ops.Scoped;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -89,6 +90,9 @@ public final class SwinBlock extends StateDictBlock {
     }
 
     /**
+     * At inference, runs the block in its own array scope: every temporary is freed when it returns, so the peak
+     * memory of a forward pass is one block's temporaries rather than the whole network's.
+     *
      * @param ctx forward context
      * @param x image tokens (B, H*W, C)
      * @param text text states (B, T, dimText) for a fused block, or {@code null}
@@ -96,6 +100,11 @@ public final class SwinBlock extends StateDictBlock {
      * @return (B, H*W, C)
      */
     public NDArray forward(ForwardContext ctx, NDArray x, NDArray text, NDArray textMask) {
+        // training keeps every temporary: the backward pass reads them (closing them here yields NaN gradients)
+        return ctx.training() ? forwardUnscoped(ctx, x, text, textMask) : Scoped.keep(() -> forwardUnscoped(ctx, x, text, textMask));
+    }
+
+    private NDArray forwardUnscoped(ForwardContext ctx, NDArray x, NDArray text, NDArray textMask) {
         Shape s = x.getShape();
         long b = s.get(0);
         long l = s.get(1);

@@ -122,6 +122,10 @@ public final class FusionBackbone extends StateBlock {
             trace.record(layerKey(i), txt);
             in.close();
         }
+        // The image-to-text attention of the fused Swin blocks only needs the text up to the last real token:
+        // padded positions get -10000 in the logits, so their softmax weight is exactly 0 in float32.
+        int textLength = textExtent(attentionMask);
+        NDArray txtKeys = textLength == attentionMask.getShape().get(1) ? null : ext.get(":, :, :, :{}", textLength);
         int nextLayer = firstFusedLayer;
         List<NDArray> stageOuts = new ArrayList<>();
         for (int s = 0; s < body.numStages(); s++) {
@@ -132,18 +136,21 @@ public final class FusionBackbone extends StateBlock {
                 NDArray inImg = img;
                 int hh = h;
                 int ww = w;
+                String blockKey = String.format(Locale.ROOT, "swin.stage%d.block%02d", s + 1, b);
                 if (block.fused()) {
                     NDArray inTxt = txt;
                     RobertaLayer layer = text.layer(nextLayer);
-                    img = Scoped.keep(() -> block.forward(inImg, hh, ww, mask, inTxt, ext));
+                    img = Scoped.keep(() -> txtKeys == null ? block.forward(inImg, hh, ww, mask, inTxt, ext)
+                            : block.forward(inImg, hh, ww, mask, inTxt.get(":, :{}", textLength), txtKeys));
+                    trace.record(blockKey, img);
                     txt = Scoped.keep(() -> layer.forward(inTxt, ext, inImg));
                     trace.record(layerKey(nextLayer), txt);
                     nextLayer++;
                     inTxt.close();
                 } else {
                     img = Scoped.keep(() -> block.forward(inImg, hh, ww, mask, null, null));
+                    trace.record(blockKey, img);
                 }
-                trace.record(String.format(Locale.ROOT, "swin.stage%d.block%02d", s + 1, b), img);
                 inImg.close(); // superseded: free it now rather than at the end of the pass
             }
             NDArray out = toNchw(body.stageNorm(s, img), h, w);
@@ -170,6 +177,22 @@ public final class FusionBackbone extends StateBlock {
             trace.record("fpn.p" + (l + 3), pyramid.get(l));
         }
         return new Output(pyramid, lang);
+    }
+
+    /**
+     * @param attentionMask {@code (B, N)} 0/1
+     * @return one past the last position that is a real token in any sample (at least 1)
+     */
+    static int textExtent(NDArray attentionMask) {
+        long[] m = attentionMask.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
+        int n = (int) attentionMask.getShape().get(1);
+        int extent = 1;
+        for (int i = 0; i < m.length; i++) {
+            if (m[i] != 0) {
+                extent = Math.max(extent, i % n + 1);
+            }
+        }
+        return extent;
     }
 
     private static String layerKey(int i) {

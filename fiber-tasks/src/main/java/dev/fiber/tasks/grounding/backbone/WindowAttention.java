@@ -113,16 +113,18 @@ public final class WindowAttention extends StateBlock {
         }
         long nw = bw / b;
         NDArray kvText = qkvText.forward(text).reshape(b, nt, 2, heads, hd).transpose(2, 0, 3, 1, 4);
-        NDArray kText = kvText.get(0).expandDims(1); // (B, 1, h, T, d)
-        NDArray vText = kvText.get(1).expandDims(1);
-        NDArray qText = qI2t.forward(queryNorm == null ? out : queryNorm.forward(out)).reshape(b, nw, n, heads, hd).transpose(0, 1, 3, 2, 4)
-                .mul((float) Math.pow(hd, -0.5)); // (B, nW, h, N, d)
-        NDArray logits = qText.matMul(kText.transpose(0, 1, 2, 4, 3)); // (B, nW, h, N, T)
+        NDArray kText = kvText.get(0); // (B, h, T, d)
+        NDArray vText = kvText.get(1);
+        // every window of an image attends to the same text, so all its tokens form one query matrix per head:
+        // one (nW N x d) by (d x T) product per head instead of nW small ones
+        NDArray qText = qI2t.forward(queryNorm == null ? out : queryNorm.forward(out)).reshape(b, nw * n, heads, hd)
+                .transpose(0, 2, 1, 3).mul((float) Math.pow(hd, -0.5)); // (B, h, nW N, d)
+        NDArray logits = qText.matMul(kText.transpose(0, 1, 3, 2)); // (B, h, nW N, T)
         if (textMask != null) {
-            logits = logits.add(textMask.reshape(b, 1, 1, 1, nt));
+            logits = logits.add(textMask.reshape(b, 1, 1, nt));
         }
-        NDArray y = logits.softmax(-1).matMul(vText) // (B, nW, h, N, d)
-                .transpose(0, 1, 3, 2, 4).reshape(bw, n, dim);
+        NDArray y = logits.softmax(-1).matMul(vText) // (B, h, nW N, d)
+                .transpose(0, 2, 1, 3).reshape(bw, n, dim);
         return out.add(projI2t.forward(y).mul(value(alpha)));
     }
 

@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.fiber.core.ops.Interpolation;
 import dev.fiber.core.ops.Scoped;
+import dev.fiber.tasks.grounding.Trace;
 import dev.fiber.tasks.grounding.nn.Container;
 import dev.fiber.tasks.grounding.nn.Conv2d;
 import dev.fiber.tasks.grounding.nn.StateBlock;
@@ -54,11 +55,23 @@ public final class DyConv extends StateBlock {
      * @return the new feature maps
      */
     public NDList forward(NDList levels) {
+        return forward(levels, Trace.NONE, "");
+    }
+
+    /**
+     * @param levels feature maps, finest first
+     * @param trace receives each new level as {@code prefix + ".l" + level} as soon as it is computed
+     * @param prefix trace key prefix, e.g. {@code head.tower0}
+     * @return the new feature maps
+     */
+    public NDList forward(NDList levels, Trace trace, String prefix) {
         NDList next = new NDList();
         int n = levels.size();
         for (int l = 0; l < n; l++) {
             int level = l;
-            next.add(Scoped.keep(() -> level(levels, level)));
+            NDArray out = Scoped.keep(() -> level(levels, level));
+            trace.record(prefix + ".l" + l, out);
+            next.add(out);
         }
         return next;
     }

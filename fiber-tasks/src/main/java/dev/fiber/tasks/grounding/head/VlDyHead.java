@@ -93,10 +93,7 @@ public final class VlDyHead extends StateBlock {
         }
         NDList x = levels;
         for (int i = 0; i < tower.length; i++) {
-            x = tower[i].forward(x);
-            for (int l = 0; l < x.size(); l++) {
-                trace.record("head.tower" + i + ".l" + l, x.get(l));
-            }
+            x = tower[i].forward(x, trace, "head.tower" + i);
         }
         NDArray e = embedded.normalize(2, -1, 1e-12);
         NDArray tokens = projText.forward(e.div(2f));

@@ -35,7 +35,15 @@ public final class Linear extends StateBlock {
         if (x.getShape().get(x.getShape().dimension() - 1) != in) {
             throw new IllegalArgumentException("linear expects last dim " + in + ", got " + x.getShape());
         }
-        return ai.djl.nn.core.Linear.linear(x, value(weight), bias == null ? null : value(bias)).head();
+        Shape s = x.getShape();
+        NDArray b = bias == null ? null : value(bias);
+        if (s.dimension() <= 2) {
+            return ai.djl.nn.core.Linear.linear(x, value(weight), b).head();
+        }
+        // as one 2-d product, so that the bias is fused into it (addmm) instead of a separate pass
+        try (NDArray flat = x.reshape(-1, in); NDArray y = ai.djl.nn.core.Linear.linear(flat, value(weight), b).head()) {
+            return y.reshape(s.slice(0, s.dimension() - 1).add(out));
+        }
     }
 
     /** @return the weight array {@code (out, in)} */
