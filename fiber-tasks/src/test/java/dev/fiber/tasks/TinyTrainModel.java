@@ -1,5 +1,6 @@
 package dev.fiber.tasks;
 
+import dev.fiber.core.TestData;
 import ai.djl.Device;
 import dev.fiber.core.config.FiberConfig;
 import dev.fiber.core.model.FiberModel;
@@ -28,7 +29,7 @@ public final class TinyTrainModel {
      * @return the tiny model, strict load, gradients enabled
      */
     public static FiberModel load(Dropouts dropouts) throws IOException {
-        try (WeightSource src = FiberModel.openWeights(TasksTestData.file("coarse/tiny.ckpt"))) {
+        try (WeightSource src = FiberModel.openWeights(TestData.file("coarse/tiny.ckpt"))) {
             FiberConfig cfg = dropouts.applyTo(FiberConfig.fromCheckpoint(src.config(), src.shapes()));
             FiberModel m = FiberModel.load(src, LoadOptions.defaults().withConfig(cfg).withDevice(Device.cpu()));
             if (!m.loadReport().isExact()) {

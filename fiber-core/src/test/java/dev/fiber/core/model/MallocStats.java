@@ -9,7 +9,7 @@ import com.sun.jna.Structure;
  * chunks plus mmapped blocks. libtorch's CPU tensors live there, the Java heap does not, so this
  * measures native tensor memory without JVM heap noise.
  */
-final class MallocStats {
+public final class MallocStats {
 
     private MallocStats() {}
 
@@ -46,7 +46,7 @@ final class MallocStats {
     }
 
     /** @return malloc'd bytes in use, or -1 when glibc's mallinfo2 is not available */
-    static long inUseBytes() {
+    public static long inUseBytes() {
         if (LIBC == null) {
             return -1;
         }

@@ -1,5 +1,6 @@
 package dev.fiber.tasks.caption;
 
+import dev.fiber.core.TestData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +15,6 @@ import dev.fiber.core.io.Npy;
 import dev.fiber.core.model.FiberModel;
 import dev.fiber.core.model.load.LoadOptions;
 import dev.fiber.core.text.FiberTokenizer;
-import dev.fiber.tasks.TasksTestData;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +34,8 @@ class CaptionBeamParityTest {
 
     @BeforeAll
     static void load() throws Exception {
-        model = FiberModel.load(TasksTestData.file("coarse/tiny.ckpt"), LoadOptions.defaults().withDevice(Device.cpu()));
-        ref = JsonParser.parseString(Files.readString(TasksTestData.file("coarse/tiny_caption_beam.json"))).getAsJsonObject();
+        model = FiberModel.load(TestData.file("coarse/tiny.ckpt"), LoadOptions.defaults().withDevice(Device.cpu()));
+        ref = JsonParser.parseString(Files.readString(TestData.file("coarse/tiny_caption_beam.json"))).getAsJsonObject();
     }
 
     @AfterAll
@@ -53,7 +53,7 @@ class CaptionBeamParityTest {
 
     List<DecodedCaption> run(boolean incremental, List<long[][]> trace) throws Exception {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            NDArray image = Npy.readNpz(TasksTestData.file("coarse/tiny_cases.npz")).get("image").toNDArray(m);
+            NDArray image = Npy.readNpz(TestData.file("coarse/tiny_cases.npz")).get("image").toNDArray(m);
             NDArray embeds = model.captionImageEmbeds(m, image);
             return CaptionSearch.beam(model, m, embeds, ref.get("beam_size").getAsInt(), ref.get("max_text_len").getAsInt(), incremental,
                     CaptionTokens.roberta(), (i, seqs) -> {

@@ -1,5 +1,6 @@
 package dev.fiber.tasks.common;
 
+import dev.fiber.core.model.MallocStats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

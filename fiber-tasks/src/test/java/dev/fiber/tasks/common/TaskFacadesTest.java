@@ -1,5 +1,6 @@
 package dev.fiber.tasks.common;
 
+import dev.fiber.core.TestData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +17,6 @@ import com.google.gson.JsonParser;
 import dev.fiber.core.image.ImageDecoder;
 import dev.fiber.core.image.RgbImage;
 import dev.fiber.core.io.NpyArray;
-import dev.fiber.tasks.TasksTestData;
 import dev.fiber.tasks.caption.Caption;
 import dev.fiber.tasks.caption.FiberCaptioner;
 import dev.fiber.tasks.nlvr2.FiberNlvr2;
@@ -145,7 +145,7 @@ class TaskFacadesTest {
 
     @Test
     void captionsFromFilesMatchTheOfficialBeam() throws Exception {
-        JsonObject beam = JsonParser.parseString(Files.readString(TasksTestData.file("coarse/tiny_caption_beam.json"))).getAsJsonObject();
+        JsonObject beam = JsonParser.parseString(Files.readString(TestData.file("coarse/tiny_caption_beam.json"))).getAsJsonObject();
         try (FiberCaptioner cap = FiberCaptioner.builder(TinyTasks.checkpoint().toString()).optDevice(Device.cpu()).build()) {
             List<Caption> got = cap.captionAll(List.of(a, b));
             JsonArray res = beam.getAsJsonArray("results");

@@ -1,10 +1,10 @@
 package dev.fiber.tasks.common;
 
+import dev.fiber.core.TestData;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import dev.fiber.core.io.Npy;
 import dev.fiber.core.io.NpyArray;
-import dev.fiber.tasks.TasksTestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,12 +24,12 @@ public final class TinyTasks {
 
     /** @return the tiny Lightning checkpoint */
     public static Path checkpoint() {
-        return TasksTestData.file("coarse/tiny.ckpt");
+        return TestData.file("coarse/tiny.ckpt");
     }
 
     /** @return the reference cases */
     public static Map<String, NpyArray> cases() throws IOException {
-        return Npy.readNpz(TasksTestData.file("coarse/tiny_cases.npz"));
+        return Npy.readNpz(TestData.file("coarse/tiny_cases.npz"));
     }
 
     /**
@@ -37,7 +37,7 @@ public final class TinyTasks {
      * @return its path
      */
     public static Path image(String name) {
-        return TasksTestData.file("coarse/images/" + name);
+        return TestData.file("coarse/images/" + name);
     }
 
     /** @return the two reference texts of {@code tiny_cases_meta.json} */

@@ -1,6 +1,6 @@
 package dev.fiber.tasks.grounding;
 
-import dev.fiber.tasks.TasksTestData;
+import dev.fiber.core.TestData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -43,7 +43,7 @@ class FiberGrounderTest {
     }
 
     private static RgbImage referenceImage() throws Exception {
-        Map<String, NpyArray> ref = Npy.readNpz(TasksTestData.file("fine/tiny_fine_cases.npz"));
+        Map<String, NpyArray> ref = Npy.readNpz(TestData.file("fine/tiny_fine_cases.npz"));
         long[] shape = ref.get("input.image_rgb_uint8").shape();
         long[] px = ref.get("input.image_rgb_uint8").toLongArray();
         byte[] rgb = new byte[px.length];
@@ -55,7 +55,7 @@ class FiberGrounderTest {
 
     @Test
     void groundsTheReferenceCaseFromRawInputs() throws Exception {
-        Map<String, NpyArray> ref = Npy.readNpz(TasksTestData.file("fine/tiny_fine_cases.npz"));
+        Map<String, NpyArray> ref = Npy.readNpz(TestData.file("fine/tiny_fine_cases.npz"));
         RgbImage image = referenceImage();
         String caption = ref.get("input.caption").toStringScalar();
         long[] tp = ref.get("input.tokens_positive").toLongArray();

@@ -1,6 +1,6 @@
 package dev.fiber.tasks.grounding;
 
-import dev.fiber.tasks.TasksTestData;
+import dev.fiber.core.TestData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,7 +47,7 @@ class FineParityTest {
     @BeforeAll
     void run() throws Exception {
         manager = NDManager.newBaseManager();
-        ref = Npy.readNpz(TasksTestData.file("fine/tiny_fine_cases.npz"));
+        ref = Npy.readNpz(TestData.file("fine/tiny_fine_cases.npz"));
         model = TinyFineModel.load(manager);
         report = model.loadReport();
         float[] pm = ref.get("input.positive_map").toFloatArray();

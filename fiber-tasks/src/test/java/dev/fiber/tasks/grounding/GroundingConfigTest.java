@@ -1,6 +1,6 @@
 package dev.fiber.tasks.grounding;
 
-import dev.fiber.tasks.TasksTestData;
+import dev.fiber.core.TestData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,7 +14,7 @@ class GroundingConfigTest {
 
     @Test
     void readsTheTinyDump() throws Exception {
-        YacsConfig y = YacsConfig.read(TasksTestData.file("fine/tiny_fine_config.yaml"));
+        YacsConfig y = YacsConfig.read(TestData.file("fine/tiny_fine_config.yaml"));
         GroundingConfig c = GroundingConfig.fromYacs(y, 4);
         assertEquals(60, c.post().preNmsTopN());
         assertEquals(30, c.post().detectionsPerImage());

@@ -1,6 +1,6 @@
 package dev.fiber.tasks.grounding;
 
-import dev.fiber.tasks.TasksTestData;
+import dev.fiber.core.TestData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -19,7 +19,7 @@ class GroundingPromptsTest {
 
     @Test
     void referenceCaseMapsToTheSameTokens() throws Exception {
-        Map<String, NpyArray> ref = Npy.readNpz(TasksTestData.file("fine/tiny_fine_cases.npz"));
+        Map<String, NpyArray> ref = Npy.readNpz(TestData.file("fine/tiny_fine_cases.npz"));
         long[] tp = ref.get("input.tokens_positive").toLongArray();
         GroundingPrompts.Prompt prompt = new GroundingPrompts.Prompt(ref.get("input.caption").toStringScalar(),
                 List.of(List.of(new CharSpan((int) tp[0], (int) tp[1])), List.of(new CharSpan((int) tp[2], (int) tp[3]))));

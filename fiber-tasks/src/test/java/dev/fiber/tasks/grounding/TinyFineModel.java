@@ -1,6 +1,6 @@
 package dev.fiber.tasks.grounding;
 
-import dev.fiber.tasks.TasksTestData;
+import dev.fiber.core.TestData;
 import ai.djl.ndarray.NDManager;
 import dev.fiber.tasks.grounding.weights.WeightSource;
 import dev.fiber.tasks.grounding.weights.WeightSources;
@@ -14,12 +14,12 @@ final class TinyFineModel {
 
     /** The configuration of {@code tiny_fine_config.yaml} (4 text heads per {@code tiny_fine_meta.json}). */
     static GroundingConfig config() throws IOException {
-        return GroundingConfig.fromYacs(YacsConfig.read(TasksTestData.file("fine/tiny_fine_config.yaml")), 4);
+        return GroundingConfig.fromYacs(YacsConfig.read(TestData.file("fine/tiny_fine_config.yaml")), 4);
     }
 
     /** @return the {@code model} state dict of {@code tiny_fine.pth} (an official-style DDP dump) */
     static WeightSource weights() throws IOException {
-        return WeightSources.open(TasksTestData.file("fine/tiny_fine.pth"), "model");
+        return WeightSources.open(TestData.file("fine/tiny_fine.pth"), "model");
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.fiber.tasks.grounding;
 
-import dev.fiber.tasks.TasksTestData;
+import dev.fiber.core.TestData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,9 +23,9 @@ class WeightSourcesTest {
 
     @Test
     void modelByDefaultEmaOnRequest() throws Exception {
-        Map<String, NpyArray> expected = Npy.readNpz(TasksTestData.file("checkpoints/expected.npz"));
+        Map<String, NpyArray> expected = Npy.readNpz(TestData.file("checkpoints/expected.npz"));
         for (String top : List.of("model", "model_ema")) {
-            try (WeightSource w = WeightSources.open(TasksTestData.file("checkpoints/ddp_like.pth"), top);
+            try (WeightSource w = WeightSources.open(TestData.file("checkpoints/ddp_like.pth"), top);
                     NDManager m = NDManager.newBaseManager()) {
                 assertEquals(List.of("module.backbone.body.w0", "module.backbone.body.w1", "module.backbone.body.w2"),
                         List.copyOf(w.keys()));
@@ -39,7 +39,7 @@ class WeightSourcesTest {
 
     @Test
     void tinyCheckpointHasTheReferenceKeysAndTypes() throws Exception {
-        try (WeightSource w = WeightSources.open(TasksTestData.file("fine/tiny_fine.pth"), "model");
+        try (WeightSource w = WeightSources.open(TestData.file("fine/tiny_fine.pth"), "model");
                 NDManager m = NDManager.newBaseManager()) {
             assertEquals(806, w.keys().size());
             assertTrue(w.keys().stream().allMatch(k -> k.startsWith("module.")));
@@ -47,9 +47,9 @@ class WeightSourcesTest {
             assertEquals(DataType.INT64, w.load(idx, m).getDataType());
             assertArrayEquals(new long[] {144, 144}, w.shape(idx));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> WeightSources.open(TasksTestData.file("fine/tiny_fine.pth"), "model_ema"));
+                    () -> WeightSources.open(TestData.file("fine/tiny_fine.pth"), "model_ema"));
             assertTrue(e.getMessage().contains("model_ema"), e.getMessage());
         }
-        assertThrows(IOException.class, () -> WeightSources.open(TasksTestData.file("fine/missing.pth"), "model"));
+        assertThrows(IOException.class, () -> WeightSources.open(TestData.file("fine/missing.pth"), "model"));
     }
 }

@@ -1,9 +1,9 @@
 package dev.fiber.tasks.metrics;
 
+import dev.fiber.core.TestData;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.fiber.tasks.TasksTestData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,7 +20,7 @@ final class MetricsReference {
     static synchronized JsonObject json() {
         if (cached == null) {
             try {
-                cached = JsonParser.parseString(Files.readString(TasksTestData.file("train/metrics.json")))
+                cached = JsonParser.parseString(Files.readString(TestData.file("train/metrics.json")))
                         .getAsJsonObject();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -1,5 +1,6 @@
 package dev.fiber.tasks.objectives;
 
+import dev.fiber.core.TestData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -14,7 +15,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.fiber.core.io.Npy;
 import dev.fiber.core.io.NpyArray;
-import dev.fiber.tasks.TasksTestData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,13 +44,13 @@ final class TrainReference {
     final JsonObject json;
 
     TrainReference() throws IOException {
-        inputs = Npy.readNpz(TasksTestData.file("train/train_inputs.npz"));
-        json = JsonParser.parseString(Files.readString(TasksTestData.file("train/losses_grads.json"), StandardCharsets.UTF_8))
+        inputs = Npy.readNpz(TestData.file("train/train_inputs.npz"));
+        json = JsonParser.parseString(Files.readString(TestData.file("train/losses_grads.json"), StandardCharsets.UTF_8))
                 .getAsJsonObject();
     }
 
     Map<String, NpyArray> objective(String obj) throws IOException {
-        return Npy.readNpz(TasksTestData.file("train/losses_" + obj + ".npz"));
+        return Npy.readNpz(TestData.file("train/losses_" + obj + ".npz"));
     }
 
     static NDArray nd(NDManager m, NpyArray a) {

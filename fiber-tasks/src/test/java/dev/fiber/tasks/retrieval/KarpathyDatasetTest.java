@@ -1,12 +1,12 @@
 package dev.fiber.tasks.retrieval;
 
+import dev.fiber.core.TestData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fiber.tasks.TasksTestData;
 import dev.fiber.tasks.metrics.RetrievalRecall;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,7 +21,7 @@ class KarpathyDatasetTest {
 
     @Test
     void readsCocoFormat() throws Exception {
-        KarpathyDataset d = KarpathyDataset.read(TasksTestData.file("retrieval/karpathy_coco_tiny.json"));
+        KarpathyDataset d = KarpathyDataset.read(TestData.file("retrieval/karpathy_coco_tiny.json"));
         assertEquals("coco", d.dataset());
         assertEquals(4, d.images().size());
         KarpathyDataset.Image first = d.images().get(0);
@@ -47,7 +47,7 @@ class KarpathyDatasetTest {
 
     @Test
     void readsFlickrFormatAndRejectsOthers() throws Exception {
-        KarpathyDataset d = KarpathyDataset.read(TasksTestData.file("retrieval/karpathy_f30k_tiny.json"));
+        KarpathyDataset d = KarpathyDataset.read(TestData.file("retrieval/karpathy_f30k_tiny.json"));
         assertEquals("flickr30k", d.dataset());
         KarpathyDataset.Image test = d.split("test").get(0);
         assertNull(test.filepath());

@@ -1,5 +1,6 @@
 package dev.fiber.tasks.retrieval;
 
+import dev.fiber.core.TestData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import dev.fiber.core.image.ImageDecoder;
 import dev.fiber.core.image.RgbImage;
-import dev.fiber.tasks.TasksTestData;
 import dev.fiber.tasks.common.TinyTasks;
 import dev.fiber.tasks.metrics.RetrievalRecall;
 import java.nio.file.Files;
@@ -65,7 +65,7 @@ class RetrievalEvaluatorTest {
     }
 
     static Path images() {
-        return TasksTestData.file("coarse/images");
+        return TestData.file("coarse/images");
     }
 
     @Test

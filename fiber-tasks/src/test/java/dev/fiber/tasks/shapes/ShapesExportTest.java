@@ -1,5 +1,6 @@
 package dev.fiber.tasks.shapes;
 
+import dev.fiber.core.TestData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.fiber.core.text.FiberTokenizer;
-import dev.fiber.tasks.TasksTestData;
 import dev.fiber.tasks.data.BatchIterator;
 import dev.fiber.tasks.data.DataLoader;
 import dev.fiber.tasks.data.ImageSource;
@@ -79,7 +79,7 @@ class ShapesExportTest {
 
     @Test
     void committedDemoMatchesTheGenerator() throws Exception {
-        Path demo = TasksTestData.model("demo");
+        Path demo = TestData.model("demo");
         VqaV2Split split = VqaV2Reader.read(demo.resolve(ShapesExport.QUESTIONS_FILE), demo.resolve(ShapesExport.ANNOTATIONS_FILE));
         List<ShapesSample> regenerated = ShapesDataset.generate(20, 6);
         assertEquals(ShapesDataset.toVqaQuestions(regenerated), split.questions());

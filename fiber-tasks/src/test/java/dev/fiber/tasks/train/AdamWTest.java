@@ -1,5 +1,6 @@
 package dev.fiber.tasks.train;
 
+import dev.fiber.core.TestData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,7 +11,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.fiber.core.io.Npy;
 import dev.fiber.core.io.NpyArray;
-import dev.fiber.tasks.TasksTestData;
 import java.nio.file.Files;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,8 +22,8 @@ class AdamWTest {
 
     @Test
     void unitCaseMatchesOfficialTransformersAdamW() throws Exception {
-        Map<String, NpyArray> z = Npy.readNpz(TasksTestData.file("train/adamw_unit.npz"));
-        JsonObject unit = JsonParser.parseString(Files.readString(TasksTestData.file("train/optim_step.json")))
+        Map<String, NpyArray> z = Npy.readNpz(TestData.file("train/adamw_unit.npz"));
+        JsonObject unit = JsonParser.parseString(Files.readString(TestData.file("train/optim_step.json")))
                 .getAsJsonObject().getAsJsonObject("adamw_unit_case");
         JsonArray lrs = unit.getAsJsonArray("group_lrs_per_step");
         double wdA = unit.getAsJsonArray("groups").get(0).getAsJsonObject().get("weight_decay").getAsDouble();

@@ -1,5 +1,6 @@
 package dev.fiber.tasks.train;
 
+import dev.fiber.core.TestData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -18,7 +19,6 @@ import dev.fiber.core.io.NpyArray;
 import dev.fiber.core.model.FiberModel;
 import dev.fiber.core.model.ForwardContext;
 import dev.fiber.core.model.ParamSlot;
-import dev.fiber.tasks.TasksTestData;
 import dev.fiber.tasks.TinyTrainModel;
 import dev.fiber.tasks.objectives.VqaObjective;
 import java.nio.charset.StandardCharsets;
@@ -49,10 +49,10 @@ class OptimizerStepTest {
 
     @BeforeAll
     static void load() throws Exception {
-        ref = Npy.readNpz(TasksTestData.file("train/optim_steps.npz"));
-        inputs = Npy.readNpz(TasksTestData.file("train/train_inputs.npz"));
-        vqa = Npy.readNpz(TasksTestData.file("train/losses_vqa.npz"));
-        json = JsonParser.parseString(Files.readString(TasksTestData.file("train/optim_step.json"), StandardCharsets.UTF_8)).getAsJsonObject();
+        ref = Npy.readNpz(TestData.file("train/optim_steps.npz"));
+        inputs = Npy.readNpz(TestData.file("train/train_inputs.npz"));
+        vqa = Npy.readNpz(TestData.file("train/losses_vqa.npz"));
+        json = JsonParser.parseString(Files.readString(TestData.file("train/optim_step.json"), StandardCharsets.UTF_8)).getAsJsonObject();
     }
 
     static OptimConfig config(Warmup warmup) {

@@ -1,5 +1,6 @@
 package dev.fiber.tasks.train;
 
+import dev.fiber.core.TestData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,7 +10,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.fiber.tasks.TasksTestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ScheduleAndGroupsTest {
 
     private static JsonObject optim() throws IOException {
-        return JsonParser.parseString(Files.readString(TasksTestData.file("train/optim_step.json"))).getAsJsonObject();
+        return JsonParser.parseString(Files.readString(TestData.file("train/optim_step.json"))).getAsJsonObject();
     }
 
     /** The config of one lr_schedules entry, with the warmup typed as in Python (int vs float). */

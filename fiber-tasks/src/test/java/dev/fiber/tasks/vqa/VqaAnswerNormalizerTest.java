@@ -1,5 +1,6 @@
 package dev.fiber.tasks.vqa;
 
+import dev.fiber.core.TestData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -7,7 +8,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.fiber.tasks.TasksTestData;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +15,7 @@ class VqaAnswerNormalizerTest {
 
     @Test
     void matchesOfficialNormalizeWordOnEveryCase() throws Exception {
-        JsonArray cases = JsonParser.parseString(Files.readString(TasksTestData.file("vqa/normalize_cases.json")))
+        JsonArray cases = JsonParser.parseString(Files.readString(TestData.file("vqa/normalize_cases.json")))
                 .getAsJsonArray();
         int mismatches = 0;
         StringBuilder report = new StringBuilder();

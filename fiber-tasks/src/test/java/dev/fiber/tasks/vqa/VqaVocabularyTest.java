@@ -1,5 +1,6 @@
 package dev.fiber.tasks.vqa;
 
+import dev.fiber.core.TestData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.fiber.tasks.TasksTestData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class VqaVocabularyTest {
 
-    private static final Path TRAIN = TasksTestData.file("vqa/train_annotations.json");
-    private static final Path VAL = TasksTestData.file("vqa/val_annotations.json");
+    private static final Path TRAIN = TestData.file("vqa/train_annotations.json");
+    private static final Path VAL = TestData.file("vqa/val_annotations.json");
 
     @TempDir
     Path tmp;
@@ -33,7 +33,7 @@ class VqaVocabularyTest {
     @Test
     void rebuildsTheOfficialListExactly() throws Exception {
         AnswerVocabulary vocab = VqaVocabularyBuilder.fromOfficialFiles(TRAIN, VAL);
-        AnswerVocabulary expected = AnswerVocabulary.read(TasksTestData.file("vqa/expected_vocab.txt"));
+        AnswerVocabulary expected = AnswerVocabulary.read(TestData.file("vqa/expected_vocab.txt"));
         assertEquals(expected.answers(), vocab.answers());
         assertEquals(15, vocab.size());
         assertEquals(5, vocab.indexOf(""), "the empty answer (from 'a', 'the', 'an') is a class");
@@ -89,7 +89,7 @@ class VqaVocabularyTest {
         }
         assertThrows(IllegalArgumentException.class, () -> VqaTargets.score(-1));
         // and against the training reference's record of the official function
-        JsonObject ref = JsonParser.parseString(Files.readString(TasksTestData.file("train/metrics.json")))
+        JsonObject ref = JsonParser.parseString(Files.readString(TestData.file("train/metrics.json")))
                 .getAsJsonObject().getAsJsonObject("vqa_get_score").getAsJsonObject("values");
         for (String n : ref.keySet()) {
             assertEquals(ref.get(n).getAsDouble(), VqaTargets.score(Integer.parseInt(n)), 0.0, "get_score(" + n + ")");
@@ -170,7 +170,7 @@ class VqaVocabularyTest {
     }
 
     private static JsonObject expectedTargets() throws IOException {
-        return JsonParser.parseString(Files.readString(TasksTestData.file("vqa/expected_targets.json")))
+        return JsonParser.parseString(Files.readString(TestData.file("vqa/expected_targets.json")))
                 .getAsJsonObject();
     }
 }

@@ -56,7 +56,7 @@ public final class RobertaLayer extends StateDictBlock {
     }
 
     /**
-     * Runs the block in its own array scope: every temporary is freed when it returns, so the peak
+     * At inference, runs the block in its own array scope: every temporary is freed when it returns, so the peak
      * memory of a forward pass is one block's temporaries rather than the whole network's.
      *
      * @param ctx forward context
@@ -67,7 +67,8 @@ public final class RobertaLayer extends StateDictBlock {
      * @return (B, T, hidden)
      */
     public NDArray forward(ForwardContext ctx, NDArray h, NDArray mask, NDArray image, boolean lastNorm) {
-        return Scoped.keep(() -> forwardUnscoped(ctx, h, mask, image, lastNorm));
+        // training keeps every temporary: the backward pass reads them (closing them here yields NaN gradients)
+        return ctx.training() ? forwardUnscoped(ctx, h, mask, image, lastNorm) : Scoped.keep(() -> forwardUnscoped(ctx, h, mask, image, lastNorm));
     }
 
     private NDArray forwardUnscoped(ForwardContext ctx, NDArray h, NDArray mask, NDArray image, boolean lastNorm) {

@@ -43,7 +43,7 @@ public final class PatchMerging extends StateDictBlock {
     }
 
     /**
-     * Runs the block in its own array scope: every temporary is freed when it returns, so the peak
+     * At inference, runs the block in its own array scope: every temporary is freed when it returns, so the peak
      * memory of a forward pass is one block's temporaries rather than the whole network's.
      *
      * @param ctx forward context
@@ -51,7 +51,8 @@ public final class PatchMerging extends StateDictBlock {
      * @return (B, H/2*W/2, 2C)
      */
     public NDArray forward(ForwardContext ctx, NDArray x) {
-        return Scoped.keep(() -> forwardUnscoped(ctx, x));
+        // training keeps every temporary: the backward pass reads them (closing them here yields NaN gradients)
+        return ctx.training() ? forwardUnscoped(ctx, x) : Scoped.keep(() -> forwardUnscoped(ctx, x));
     }
 
     private NDArray forwardUnscoped(ForwardContext ctx, NDArray x) {

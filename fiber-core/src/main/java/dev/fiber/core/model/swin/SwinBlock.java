@@ -90,7 +90,7 @@ public final class SwinBlock extends StateDictBlock {
     }
 
     /**
-     * Runs the block in its own array scope: every temporary is freed when it returns, so the peak
+     * At inference, runs the block in its own array scope: every temporary is freed when it returns, so the peak
      * memory of a forward pass is one block's temporaries rather than the whole network's.
      *
      * @param ctx forward context
@@ -100,7 +100,8 @@ public final class SwinBlock extends StateDictBlock {
      * @return (B, H*W, C)
      */
     public NDArray forward(ForwardContext ctx, NDArray x, NDArray text, NDArray textMask) {
-        return Scoped.keep(() -> forwardUnscoped(ctx, x, text, textMask));
+        // training keeps every temporary: the backward pass reads them (closing them here yields NaN gradients)
+        return ctx.training() ? forwardUnscoped(ctx, x, text, textMask) : Scoped.keep(() -> forwardUnscoped(ctx, x, text, textMask));
     }
 
     private NDArray forwardUnscoped(ForwardContext ctx, NDArray x, NDArray text, NDArray textMask) {

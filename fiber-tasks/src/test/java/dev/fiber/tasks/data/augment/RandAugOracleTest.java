@@ -1,12 +1,12 @@
 package dev.fiber.tasks.data.augment;
 
+import dev.fiber.core.TestData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fiber.core.image.RgbImage;
 import dev.fiber.core.io.Npy;
 import dev.fiber.core.io.NpyArray;
-import dev.fiber.tasks.TasksTestData;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,7 +30,7 @@ class RandAugOracleTest {
 
     @BeforeAll
     static void load() throws IOException {
-        oracle = Npy.readNpz(TasksTestData.file("tasks/randaug_oracle.npz"));
+        oracle = Npy.readNpz(TestData.file("tasks/randaug_oracle.npz"));
     }
 
     static RgbImage image(String key) {

@@ -1,6 +1,6 @@
 package dev.fiber.tasks.grounding.bench;
 
-import dev.fiber.tasks.TasksTestData;
+import dev.fiber.core.TestData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,8 +27,8 @@ import java.util.Set;
 class GroundingBenchTest {
 
     private static GroundingSpec tinySpec() throws Exception {
-        GroundingConfig config = GroundingConfig.fromYacs(YacsConfig.read(TasksTestData.file("fine/tiny_fine_config.yaml")), 4);
-        try (WeightSource w = WeightSources.open(TasksTestData.file("fine/tiny_fine.pth"), "model")) {
+        GroundingConfig config = GroundingConfig.fromYacs(YacsConfig.read(TestData.file("fine/tiny_fine_config.yaml")), 4);
+        try (WeightSource w = WeightSources.open(TestData.file("fine/tiny_fine.pth"), "model")) {
             return GroundingSpec.infer(w, config);
         }
     }
@@ -76,7 +76,7 @@ class GroundingBenchTest {
     @Test
     void clockedPassBooksEveryCountedStage() throws Exception {
         GroundingSpec spec = tinySpec();
-        GroundingConfig config = GroundingConfig.fromYacs(YacsConfig.read(TasksTestData.file("fine/tiny_fine_config.yaml")), 4);
+        GroundingConfig config = GroundingConfig.fromYacs(YacsConfig.read(TestData.file("fine/tiny_fine_config.yaml")), 4);
         FiberGroundingModel model = new FiberGroundingModel(spec, config);
         try (NDManager m = NDManager.newBaseManager(); SyntheticWeights w = new SyntheticWeights(model, 12)) {
             LoadReport r = StateDictLoader.load(model, w, m);
