@@ -53,7 +53,7 @@ public final class CaptionCommand implements Callable<Integer> {
             for (Path p : images) {
                 imgs.add(TaskCommands.image(p));
             }
-            FiberCaptioner.Builder b = FiberCaptioner.builder(options.checkpoint).optBeamSize(beam).optGreedy(greedy)
+            FiberCaptioner.Builder b = FiberCaptioner.builder(options.checkpoint()).optBeamSize(beam).optGreedy(greedy)
                     .optMaxLength(maxLength).optIncremental(!fullRecompute).optDevice(options.device());
             if (options.resolutionOrNull() != null) {
                 b.optImageSize(options.resolution);

@@ -43,7 +43,7 @@ public final class ItmCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         return TaskCommands.run(spec, () -> {
             RgbImage img = TaskCommands.image(image);
-            FiberRetrieval.Builder b = FiberRetrieval.builder(options.checkpoint).optDevice(options.device());
+            FiberRetrieval.Builder b = FiberRetrieval.builder(options.checkpoint()).optDevice(options.device());
             if (options.resolutionOrNull() != null) {
                 b.optImageSize(options.resolution);
             }

@@ -42,7 +42,7 @@ public final class Nlvr2Command implements Callable<Integer> {
             RgbImage r = TaskCommands.image(right);
             Nlvr2Prediction p;
             Integer size = options.resolutionOrNull();
-            try (FiberNlvr2 n = FiberNlvr2.load(options.checkpoint, size == null ? 0 : size, options.device())) {
+            try (FiberNlvr2 n = FiberNlvr2.load(options.checkpoint(), size == null ? 0 : size, options.device())) {
                 p = n.judge(l, r, statement);
             }
             if (options.json) {

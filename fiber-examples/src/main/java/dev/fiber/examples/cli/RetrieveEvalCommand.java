@@ -73,7 +73,7 @@ public final class RetrieveEvalCommand implements Callable<Integer> {
                 }
                 g = new KarpathyDataset.Gallery(g.images().subList(0, limit), caps, owner.stream().mapToInt(Integer::intValue).toArray());
             }
-            FiberRetrieval.Builder b = FiberRetrieval.builder(options.checkpoint).optDevice(options.device());
+            FiberRetrieval.Builder b = FiberRetrieval.builder(options.checkpoint()).optDevice(options.device());
             if (options.resolutionOrNull() != null) {
                 b.optImageSize(options.resolution);
             }

@@ -61,7 +61,7 @@ public final class RetrieveIndexCommand implements Callable<Integer> {
             }
             int batch = batchSize > 0 ? batchSize : source.images != null ? 4 : 64;
             List<String> items = source.images != null ? listImages(source.images) : listTexts(source.texts);
-            FiberRetrieval.Builder b = FiberRetrieval.builder(options.checkpoint).optDevice(options.device());
+            FiberRetrieval.Builder b = FiberRetrieval.builder(options.checkpoint()).optDevice(options.device());
             if (options.resolutionOrNull() != null) {
                 b.optImageSize(options.resolution);
             }
@@ -90,7 +90,7 @@ public final class RetrieveIndexCommand implements Callable<Integer> {
                 }
             }
             index.save(out);
-            new RetrievalItems(source.images != null ? "image" : "text", options.checkpoint, options.resolution, items).write(out);
+            new RetrievalItems(source.images != null ? "image" : "text", options.checkpoint(), options.resolution, items).write(out);
             spec.commandLine().getOut().printf("indexed %d %s into %s (+ %s)%n", items.size(), source.images != null ? "images" : "texts",
                     out, RetrievalItems.sidecar(out).getFileName());
             spec.commandLine().getOut().flush();

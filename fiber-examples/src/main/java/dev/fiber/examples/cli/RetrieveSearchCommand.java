@@ -69,12 +69,12 @@ public final class RetrieveSearchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(indexFile + " indexes " + items.kind() + "s; query it with "
                         + ("image".equals(items.kind()) ? "--text" : "--image"));
             }
-            if (!items.checkpoint().equals(options.checkpoint)) {
+            if (!items.checkpoint().equals(options.checkpoint())) {
                 spec.commandLine().getErr().println("fiber retrieve search: warning: the index was built with " + items.checkpoint()
-                        + ", searching with " + options.checkpoint);
+                        + ", searching with " + options.checkpoint());
             }
             RgbImage queryImage = textQuery ? null : TaskCommands.image(query.image);
-            FiberRetrieval.Builder b = FiberRetrieval.builder(options.checkpoint).optDevice(options.device());
+            FiberRetrieval.Builder b = FiberRetrieval.builder(options.checkpoint()).optDevice(options.device());
             if (options.resolutionOrNull() != null) {
                 b.optImageSize(options.resolution);
             }

@@ -5,6 +5,7 @@ import dev.fiber.core.model.FiberModel;
 import dev.fiber.core.model.load.LoadOptions;
 import dev.fiber.core.text.FiberTokenizer;
 import dev.fiber.tasks.finetune.ShapesTraining;
+import dev.fiber.tasks.shapes.ShapesConfig;
 import dev.fiber.tasks.shapes.ShapesDataset;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -60,8 +61,8 @@ public final class ShapesEvalCommand implements Callable<Integer> {
                         + ShapesDataset.ANSWERS.size() + " answers)");
             }
             long t0 = System.nanoTime();
-            ShapesTraining.HeldOut set = ShapesTraining.heldOut(seed, count, model.config().imageSize(), model.config().maxTextLen(),
-                    FiberTokenizer.roberta());
+            ShapesConfig data = ShapesTraining.dataConfig(file, model.config().imageSize());
+            ShapesTraining.HeldOut set = ShapesTraining.heldOut(seed, count, data, model.config().maxTextLen(), FiberTokenizer.roberta());
             Map<String, Double> m = ShapesTraining.evaluate(model, set, 100);
             PrintWriter o = spec.commandLine().getOut();
             o.printf(Locale.ROOT, "shapes-eval: %d questions of seed %d, model %s%n", count, seed, file);

@@ -1,5 +1,6 @@
 package dev.fiber.examples.cli;
 
+import dev.fiber.tasks.finetune.ShapesTraining;
 import dev.fiber.tasks.shapes.ShapesConfig;
 import dev.fiber.tasks.shapes.ShapesDataset;
 import dev.fiber.tasks.shapes.ShapesExport;
@@ -42,8 +43,13 @@ public final class ShapesGenerateCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder (created)")
     Path out;
 
-    @Option(names = "--size", defaultValue = "96", description = "image side in pixels (default ${DEFAULT-VALUE})")
-    int size;
+    @Option(names = "--size", description = "image side in pixels (default: 96 for --data full, 64 for --data proof)")
+    Integer size;
+
+    @Option(names = "--data", defaultValue = "full", paramLabel = "full|proof",
+            description = "full: 1-4 shapes of 5 kinds in 6 colours with noise (default); proof: the fine-tuning proof's data "
+                    + "(1-2 large shapes, 3 kinds, 4 colours, 64 px; what models/shapes-vqa was trained on)")
+    String data;
 
     @Option(names = "--split", defaultValue = "train",
             description = "data_subtype recorded in the JSON files (default ${DEFAULT-VALUE})")
@@ -54,10 +60,16 @@ public final class ShapesGenerateCommand implements Callable<Integer> {
         if (count < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--count must be >= 1, got " + count);
         }
+        ShapesConfig base = switch (data) {
+            case "full" -> ShapesConfig.DEFAULT;
+            case "proof" -> ShapesTraining.PROOF_SHAPES;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--data must be full or proof, got '" + data + "'");
+        };
+        int size = this.size == null ? base.imageSize() : this.size;
         if (size < 16 || size > 1024) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--size must be 16..1024, got " + size);
         }
-        ShapesConfig config = ShapesConfig.DEFAULT.withImageSize(size);
+        ShapesConfig config = base.withImageSize(size);
         List<ShapesQuestion> plans = ShapesDataset.planAll(seed, count, config);
         List<ShapesSample> samples = new ArrayList<>(count);
         for (ShapesQuestion q : plans) {

@@ -64,6 +64,16 @@ public final class ShapesTrainCommand implements Callable<Integer> {
     @Option(names = "--hidden", description = "cross-modal width (hidden_size)")
     Integer hidden;
 
+    @Option(names = "--questions-per-image", paramLabel = "K", description = "questions asked about each image in a batch; "
+            + "the image bottom runs once per image (--batch must be a multiple)")
+    Integer questionsPerImage;
+
+    @Option(names = "--init-gain", description = "0 = official initialisation N(0, 0.02); > 0 = N(0, gain^2/fan_in) for weight matrices")
+    Double initGain;
+
+    @Option(names = "--clip", description = "gradient norm clipping (0 = off)")
+    Double clip;
+
     @Option(names = "--seed", description = "initialisation / order seed")
     Long seed;
 
@@ -103,7 +113,9 @@ public final class ShapesTrainCommand implements Callable<Integer> {
                     pick(textHidden, d.textHidden()), pick(hidden, d.hiddenSize()), pick(batch, d.batchSize()), lr == null ? d.learningRate() : lr,
                     d.warmupFraction(), steps == null ? d.maxSteps() : steps, Duration.ofMillis((long) (minutes * 60_000)), d.trainSeed(),
                     d.evalSeed(), pick(evalCount, d.evalCount()), evalEvery == null ? d.evalEverySteps() : evalEvery, d.workers(),
-                    seed == null ? d.seed() : seed, Dropouts.NONE, gate == null ? d.fusionGateInit() : gate, output);
+                    seed == null ? d.seed() : seed, Dropouts.NONE, gate == null ? d.fusionGateInit() : gate, output, d.shapes(),
+                    pick(questionsPerImage, d.questionsPerImage()), initGain == null ? d.initGain() : initGain, clip == null ? d.gradientClip() : clip,
+                    d.lrMultHead(), d.lrMultCrossModal());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -137,7 +149,7 @@ public final class ShapesTrainCommand implements Callable<Integer> {
                 o.println("learning curve written to " + curve);
             }
             if (export != null) {
-                ShapesTraining.export(out.model(), export);
+                ShapesTraining.export(out.model(), export, c.shapes());
                 o.println("model written to " + export);
             }
             o.flush();

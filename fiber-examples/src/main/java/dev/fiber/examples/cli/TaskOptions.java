@@ -10,8 +10,9 @@ import picocli.CommandLine.Option;
  */
 public final class TaskOptions {
 
-    @Option(names = {"-m", "--checkpoint"}, required = true, paramLabel = "CKPT",
-            description = "coarse FIBER checkpoint: a file, an http(s) URL or a model name of 'fiber models'")
+    @Option(names = {"-m", "--checkpoint"}, paramLabel = "CKPT",
+            description = "coarse FIBER checkpoint: a file, an http(s) URL or a model name of 'fiber models'"
+                    + " (required, except for vqa, whose default is the shapes demo model)")
     String checkpoint;
 
     @Option(names = "--resolution", defaultValue = "0", paramLabel = "PIXELS",
@@ -30,6 +31,17 @@ public final class TaskOptions {
             description = "libtorch intra-op threads (0 = libtorch's default, one per core); 1 is fastest for caption decoding "
                     + "on a 2-core machine (its many small ops gain nothing from a second thread)")
     int threads;
+
+    /**
+     * @return the {@code -m} value
+     * @throws IllegalArgumentException if it was not given
+     */
+    String checkpoint() {
+        if (checkpoint == null || checkpoint.isBlank()) {
+            throw new IllegalArgumentException("missing required option '--checkpoint=CKPT' (-m): a checkpoint file, URL or model name");
+        }
+        return checkpoint;
+    }
 
     /** @return the DJL device (also applies {@code --threads}, before the first model is loaded) */
     Device device() {

@@ -5,6 +5,7 @@ import dev.fiber.tasks.vqa.FiberVqa;
 import dev.fiber.tasks.vqa.VqaAnswer;
 import dev.fiber.tasks.vqa.VqaPrediction;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "vqa", mixinStandardHelpOptions = true,
         description = {"Answer questions about an image (coarse FIBER VQA: sigmoid over vqa_logits, top-k answers).",
             "Several --question options share one image encoding (its uni-modal bottom is computed once).",
+            "Without -m it uses the small shapes model trained by the fine-tuning proof (models/shapes-vqa/), which answers",
+            "questions about the demo images: fiber vqa -i models/demo/images/shapes_000000.png -q 'What color is the circle?'",
             "Example: fiber vqa -m fiber-vqa --vocab vqav2_answers.txt -i kitchen.jpg -q 'what color is the fridge?'"})
 public final class VqaCommand implements Callable<Integer> {
 
@@ -48,7 +51,16 @@ public final class VqaCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         return TaskCommands.run(spec, () -> {
             RgbImage img = TaskCommands.image(image);
-            FiberVqa.Builder b = FiberVqa.builder(options.checkpoint).optTopK(topK).optDevice(options.device());
+            String ckpt = options.checkpoint;
+            if (ckpt == null) {
+                Path demo = Path.of(System.getProperty("fiber.root", ".")).resolve(ShapesEvalCommand.DEFAULT_MODEL);
+                if (!Files.isRegularFile(demo)) {
+                    throw new IllegalArgumentException("no -m/--checkpoint given and the default shapes demo model " + demo
+                            + " is missing (train one with ./fiber shapes-train --export models/shapes-vqa)");
+                }
+                ckpt = demo.toString();
+            }
+            FiberVqa.Builder b = FiberVqa.builder(ckpt).optTopK(topK).optDevice(options.device());
             if (vocab != null) {
                 b.optVocabulary(vocab);
             }

@@ -84,13 +84,14 @@ class FinetuneCommandTest {
         Path model = tmp.resolve("model");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = run(out, err, "shapes-train", "--minutes", "5", "--steps", "2", "--batch", "4", "--embed-dim", "8", "--text-hidden", "16",
+        int code = run(out, err, "shapes-train", "--minutes", "5", "--steps", "2", "--batch", "4", "--questions-per-image", "2", "--embed-dim", "8", "--text-hidden", "16",
                 "--hidden", "16", "--eval-count", "8", "--eval-every", "1", "--export", model.toString(), "--curve",
                 tmp.resolve("curve.csv").toString(), "--progress", "OFF");
         assertEquals(0, code, err.toString());
         assertTrue(out.toString().contains("2 steps, 8 samples"), out.toString());
         assertTrue(Files.isRegularFile(model.resolve("model.safetensors")));
         assertTrue(Files.isRegularFile(model.resolve("answers.txt")));
+        assertTrue(Files.isRegularFile(model.resolve("shapes.json")));
         StringWriter eout = new StringWriter();
         StringWriter eerr = new StringWriter();
         assertEquals(0, run(eout, eerr, "shapes-eval", "--seed", "77", "--count", "10", "--checkpoint",

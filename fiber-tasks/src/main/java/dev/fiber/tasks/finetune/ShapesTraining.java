@@ -4,20 +4,27 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import dev.fiber.core.config.FiberConfig;
 import dev.fiber.core.config.SwinConfig;
 import dev.fiber.core.config.TextConfig;
 import dev.fiber.core.model.FeatureTrace;
 import dev.fiber.core.model.FiberModel;
+import dev.fiber.core.model.FiberTransformer;
 import dev.fiber.core.model.ForwardContext;
+import dev.fiber.core.model.FusionCache;
+import dev.fiber.core.model.Nn;
 import dev.fiber.core.model.ParamSlot;
 import dev.fiber.core.model.load.LoadOptions;
+import dev.fiber.core.model.roberta.TextMasks;
 import dev.fiber.core.text.FiberTokenizer;
 import dev.fiber.core.util.ProgressBar;
 import dev.fiber.tasks.data.DataLoader;
 import dev.fiber.tasks.data.LoaderConfig;
 import dev.fiber.tasks.data.VqaBatch;
 import dev.fiber.tasks.data.VqaItem;
+import dev.fiber.tasks.objectives.Losses;
 import dev.fiber.tasks.shapes.QuestionType;
 import dev.fiber.tasks.shapes.ShapesConfig;
 import dev.fiber.tasks.shapes.ShapesDataset;
@@ -30,6 +37,7 @@ import dev.fiber.tasks.train.OptimConfig;
 import dev.fiber.tasks.train.Trainer;
 import dev.fiber.tasks.train.TrainerConfig;
 import dev.fiber.tasks.train.TrainingResult;
+import dev.fiber.tasks.train.TrainingStep;
 import dev.fiber.tasks.train.Warmup;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -44,16 +52,54 @@ import java.util.function.Consumer;
 
 /**
  * The fine-tuning proof: a small FIBER (the official architecture with every layer count kept and small
- * widths) trained from scratch for VQA on the procedural shapes data ({@link ShapesDataset}) with the real
- * training stack ({@link Trainer}: VQA objective, AdamW with FIBER's parameter groups, warmup + linear
- * decay), evaluated on held-out examples of another generator seed.
+ * widths) trained from scratch for VQA on the procedural shapes data ({@link ShapesDataset}, here
+ * {@link #PROOF_SHAPES}) with the real training stack ({@link Trainer}: VQA objective, AdamW with FIBER's
+ * parameter groups, warmup + linear decay, clipping), several questions per image sharing one pass of the
+ * image bottom ({@link #sharedImageStep}), evaluated on held-out examples of another generator seed.
  */
 public final class ShapesTraining {
 
     /** Main metric: accuracy on the held-out set (= VQA score, every question has one answer of score 1). */
     public static final String ACCURACY = "accuracy";
 
+    /**
+     * The data of the learning proof: 64 px scenes of 1-2 large shapes (radius 22-30 % of the side) of three
+     * kinds (circle, square, triangle) in four colours (red, green, blue, yellow) on grey plain or gradient
+     * backgrounds without noise; the four question families, answers drawn first (majority baseline 12.5 %).
+     */
+    public static final ShapesConfig PROOF_SHAPES = new ShapesConfig(64, 2, 0, 0.22, 0.3, 3, 4);
+
+    /** Name of the data configuration file next to an exported model. */
+    public static final String SHAPES_FILE = "shapes.json";
+
     private ShapesTraining() {}
+
+    /**
+     * The data configuration a shapes model was trained on: {@value #SHAPES_FILE} in the model's folder, or
+     * {@link #PROOF_SHAPES} when there is none; at the model's resolution.
+     *
+     * @param modelFile the model's {@code model.safetensors}
+     * @param imageSize the model's resolution
+     * @return the configuration
+     * @throws IOException if the file exists but cannot be read or is invalid
+     */
+    public static ShapesConfig dataConfig(Path modelFile, int imageSize) throws IOException {
+        Path parent = modelFile.toAbsolutePath().getParent();
+        Path f = parent == null ? null : parent.resolve(SHAPES_FILE);
+        if (f == null || !Files.isRegularFile(f)) {
+            return PROOF_SHAPES.withImageSize(imageSize);
+        }
+        try {
+            ShapesConfig c = new com.google.gson.Gson().fromJson(Files.readString(f, StandardCharsets.UTF_8), ShapesConfig.class);
+            if (c == null) {
+                throw new IOException(f + " is empty");
+            }
+            // re-validate through the canonical constructor (Gson bypasses it)
+            return new ShapesConfig(imageSize, c.maxShapes(), c.maxNoiseSigma(), c.minRadius(), c.maxRadius(), c.kinds(), c.colors());
+        } catch (RuntimeException e) {
+            throw new IOException("invalid shapes data configuration " + f + ": " + e.getMessage(), e);
+        }
+    }
 
     /**
      * @param c the run settings
@@ -80,17 +126,96 @@ public final class ShapesTraining {
     public static FiberModel createModel(ShapesTrainingConfig c) {
         Engine.getInstance().setRandomSeed((int) (c.seed() & 0x7fffffff));
         FiberModel model = FiberModel.create(modelConfig(c), LoadOptions.defaults().withDevice(Device.cpu()));
-        if (c.fusionGateInit() != 0) {
-            try (NoGrad ng = NoGrad.enter()) {
-                for (Map.Entry<String, ParamSlot> e : model.block().stateDictParameters().entrySet()) {
-                    if (e.getKey().endsWith(".alpha_i2t") || e.getKey().endsWith(".alpha_t2i")) {
-                        e.getValue().parameter().getArray().set(new float[] {(float) c.fusionGateInit()});
-                    }
+        try (NoGrad ng = NoGrad.enter()) {
+            for (Map.Entry<String, ParamSlot> e : model.block().stateDictParameters().entrySet()) {
+                String name = e.getKey();
+                NDArray p = e.getValue().parameter().getArray();
+                if (c.fusionGateInit() != 0 && (name.endsWith(".alpha_i2t") || name.endsWith(".alpha_t2i"))) {
+                    p.set(new float[] {(float) c.fusionGateInit()});
+                } else if (c.initGain() > 0 && isScaledWeight(name, p.getShape())) {
+                    p.set(fanInNormal(name, p.getShape(), c.initGain(), c.seed()));
                 }
             }
         }
         Gradients.enable(model);
         return model;
+    }
+
+    /**
+     * The VQA training step (official {@code compute_vqa}: fused pass, {@code vqa_classifier}, BCE with logits
+     * x number of answers) for batches whose consecutive groups of {@code k} samples share one image
+     * ({@link ShapesVqaSource} with {@code k} questions per image). FIBER's image bottom (patch embedding, stages
+     * 1-2, the stage-3 blocks below the fusion) never sees the text, so it runs once per image and its output is
+     * repeated for the image's questions; the text layers and the fused top run per question. Same loss and
+     * gradients as the plain step on the repeated images (tested), for about 1/k of the image-bottom cost.
+     *
+     * @param model the model
+     * @param k     questions per image, &ge; 1 (1 = the plain step)
+     * @return the step
+     */
+    public static TrainingStep<VqaBatch> sharedImageStep(FiberModel model, int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("questions per image must be >= 1, got " + k);
+        }
+        if (k == 1) {
+            return VqaFinetune.step(model);
+        }
+        return (ctx, batch, m) -> {
+            int n = batch.inputs().size();
+            if (n % k != 0) {
+                throw new IllegalArgumentException("batch of " + n + " questions is not a whole number of images with " + k + " questions each");
+            }
+            FiberTransformer net = model.block();
+            NDArray images = batch.inputs().images(m).toDevice(model.device(), false);       // (B*k, 3, S, S), grouped by image
+            NDArray ids = batch.inputs().inputIds(m).toDevice(model.device(), false);         // (B*k, T)
+            NDArray masks = batch.inputs().attentionMask(m).toDevice(model.device(), false);  // (B*k, T)
+            NDArray targets = batch.targets(m).toDevice(model.device(), false);               // (B*k, classes)
+            NDArray unique = images.get(new NDIndex("::" + k));                                // (B, 3, S, S)
+            NDArray bottom = FusionCache.imageBottom(net, ctx, unique).repeat(0, k);           // (B*k, L, 4C), each image k times in a row
+            NDArray extended = TextMasks.padding(masks, model.dataType());
+            NDArray text = FusionCache.textBottom(net, ctx, ids, extended);
+            NDArray cls = FusionCache.fusedTop(net, ctx, bottom, text, extended).clsFeats();
+            NDArray logits = net.vqaLogits(ctx, cls);
+            return Nn.mulScalar(Losses.bceWithLogits(logits, targets), logits.getShape().get(1));
+        };
+    }
+
+    /**
+     * @param name  state-dict key
+     * @param shape parameter shape
+     * @return whether {@code initGain} re-initialises it: matrix and convolution weights, not embeddings tables
+     *     (nor relative-position tables, norms, biases, gates)
+     */
+    static boolean isScaledWeight(String name, Shape shape) {
+        return name.endsWith(".weight") && shape.dimension() >= 2 && !name.contains("embeddings.");
+    }
+
+    /**
+     * @param name  state-dict key (seeds the draw with {@code seed})
+     * @param shape (out, in, ...) weight shape
+     * @param gain  standard deviation x sqrt(fan_in)
+     * @param seed  run seed
+     * @return N(0, gain² / fan_in) values, fan_in = elements / out
+     */
+    static float[] fanInNormal(String name, Shape shape, double gain, long seed) {
+        long fanIn = shape.size() / shape.get(0);
+        double std = gain / Math.sqrt(fanIn);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ name.hashCode());
+        float[] v = new float[Math.toIntExact(shape.size())];
+        for (int i = 0; i < v.length; i++) {
+            double g;
+            do {
+                g = gaussian(r);
+            } while (Math.abs(g) > 2);   // truncated at 2 sigma, like timm's trunc_normal_
+            v[i] = (float) (g * std);
+        }
+        return v;
+    }
+
+    private static double gaussian(java.util.SplittableRandom r) {
+        double u1 = 1.0 - r.nextDouble();
+        double u2 = r.nextDouble();
+        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
     }
 
     /**
@@ -104,7 +229,21 @@ public final class ShapesTraining {
      * @return the examples and their question families
      */
     public static HeldOut heldOut(long seed, int count, int imageSize, int maxTextLen, FiberTokenizer tokenizer) {
-        ShapesConfig sc = ShapesConfig.DEFAULT.withImageSize(imageSize);
+        return heldOut(seed, count, ShapesConfig.DEFAULT.withImageSize(imageSize), maxTextLen, tokenizer);
+    }
+
+    /**
+     * Renders a held-out set of a given data configuration once, ready for repeated evaluation.
+     *
+     * @param seed       generator seed
+     * @param count      examples
+     * @param sc         the data configuration (its image size is the model resolution)
+     * @param maxTextLen question length
+     * @param tokenizer  tokenizer
+     * @return the examples and their question families
+     */
+    public static HeldOut heldOut(long seed, int count, ShapesConfig sc, int maxTextLen, FiberTokenizer tokenizer) {
+        int imageSize = sc.imageSize();
         ShapesVqaSource src = new ShapesVqaSource(seed, count, sc, imageSize, tokenizer, maxTextLen);
         List<VqaItem> items = new ArrayList<>(count);
         QuestionType[] types = new QuestionType[count];
@@ -190,16 +329,18 @@ public final class ShapesTraining {
             Consumer<EvalRecord> listener) throws Exception {
         FiberModel model = createModel(c);
         try {
-            ShapesConfig sc = ShapesConfig.DEFAULT.withImageSize(c.imageSize());
+            ShapesConfig sc = c.shapes();
             int count = (int) Math.min(Integer.MAX_VALUE, c.maxSteps() * c.batchSize());
-            ShapesVqaSource train = new ShapesVqaSource(c.trainSeed(), count, sc, c.imageSize(), tokenizer, c.maxTextLen());
+            ShapesVqaSource train = new ShapesVqaSource(c.trainSeed(), count, sc, c.imageSize(), tokenizer, c.maxTextLen(),
+                    c.questionsPerImage());
             DataLoader<VqaItem, VqaBatch> loader = new DataLoader<>(train, train.collator(),
                     new LoaderConfig(c.batchSize(), false, true, c.workers(), 4, c.seed()));
-            HeldOut held = heldOut(c.evalSeed(), c.evalCount(), c.imageSize(), c.maxTextLen(), tokenizer);
-            OptimConfig optim = new OptimConfig(c.learningRate(), 0.01, 5, 5, 0, OptimConfig.DecayPower.polynomial(1),
+            HeldOut held = heldOut(c.evalSeed(), c.evalCount(), sc, c.maxTextLen(), tokenizer);
+            OptimConfig optim = new OptimConfig(c.learningRate(), 0.01, c.lrMultHead(), c.lrMultCrossModal(), 0, OptimConfig.DecayPower.polynomial(1),
                     Warmup.fraction(c.warmupFraction()), "adamw");
-            TrainerConfig tc = new TrainerConfig(1, c.maxSteps(), 1, 0, c.seed(), c.evalEverySteps(), 0, c.outputDir(), c.timeLimit(), optim);
-            Trainer<VqaBatch> trainer = new Trainer<>(model, tc, loader, VqaBatch::size, VqaFinetune.step(model), evaluator(held, 100),
+            TrainerConfig tc = new TrainerConfig(1, c.maxSteps(), 1, c.gradientClip(), c.seed(), c.evalEverySteps(), 0, c.outputDir(), c.timeLimit(), optim);
+            Trainer<VqaBatch> trainer = new Trainer<>(model, tc, loader, VqaBatch::size, sharedImageStep(model, c.questionsPerImage()),
+                    evaluator(held, 100),
                     "shapes-vqa").progress(progress).log(log);
             if (listener != null) {
                 trainer.onEvaluation(listener);
@@ -229,7 +370,22 @@ public final class ShapesTraining {
      * @throws IOException if writing fails
      */
     public static void export(FiberModel model, Path dir) throws IOException {
+        export(model, dir, PROOF_SHAPES.withImageSize(model.config().imageSize()));
+    }
+
+    /**
+     * Writes a servable model folder (see {@link #export(FiberModel, Path)}) plus {@value #SHAPES_FILE}, the data
+     * configuration the model was trained on (read back by {@link #dataConfig}).
+     *
+     * @param model  the model
+     * @param dir    the folder (created)
+     * @param shapes the training data configuration
+     * @throws IOException if writing fails
+     */
+    public static void export(FiberModel model, Path dir, ShapesConfig shapes) throws IOException {
         Files.createDirectories(dir);
+        Files.writeString(dir.resolve(SHAPES_FILE), new com.google.gson.GsonBuilder().setPrettyPrinting().create().toJson(shapes),
+                StandardCharsets.UTF_8);
         ModelWeights.save(model, dir.resolve("model.safetensors"), Map.of("task", "vqa", "answers", "answers.txt"));
         Files.writeString(dir.resolve("config.json"), model.config().toJson(), StandardCharsets.UTF_8);
         ShapesDataset.answerVocabulary().write(dir.resolve("answers.txt"));

@@ -1,6 +1,7 @@
 package dev.fiber.tasks.finetune;
 
 import dev.fiber.tasks.train.Dropouts;
+import dev.fiber.tasks.shapes.ShapesConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -30,19 +31,37 @@ import java.util.Objects;
  *                       FIBER starts from pre-trained uni-modal backbones; from scratch a non-zero gate lets the two
  *                       modalities exchange information from the first step)
  * @param outputDir      checkpoint directory ({@code null} = no checkpoints)
+ * @param shapes         the generated data (its image size is replaced by {@code imageSize})
+ * @param questionsPerImage questions asked about each generated image within a batch ({@code batchSize} must be a
+ *                       multiple); FIBER's image bottom then runs once per image ({@link ShapesTraining#sharedImageStep})
+ * @param initGain       0 = the official initialisation (weights N(0, 0.02)); &gt; 0 = every matrix and convolution
+ *                       weight drawn from N(0, gain² / fan_in) instead, which suits the small widths of a model trained
+ *                       from scratch (N(0, 0.02) is calibrated for width 768)
+ * @param gradientClip   clip the global gradient norm to this (0 = off)
+ * @param lrMultHead     lr multiplier of the VQA head (official 10 for VQAv2 fine-tuning from pre-trained weights)
+ * @param lrMultCrossModal lr multiplier of the cross-modal parameters (official 5)
  */
 public record ShapesTrainingConfig(int imageSize, int maxTextLen, int embedDim, int textHidden, int hiddenSize, int batchSize,
         double learningRate, double warmupFraction, long maxSteps, Duration timeLimit, long trainSeed, long evalSeed, int evalCount,
-        long evalEverySteps, int workers, long seed, Dropouts dropouts, double fusionGateInit, Path outputDir) {
+        long evalEverySteps, int workers, long seed, Dropouts dropouts, double fusionGateInit, Path outputDir, ShapesConfig shapes,
+        int questionsPerImage, double initGain, double gradientClip, double lrMultHead, double lrMultCrossModal) {
 
     /** Validates. */
     public ShapesTrainingConfig {
         Objects.requireNonNull(dropouts, "dropouts");
+        Objects.requireNonNull(shapes, "shapes");
+        shapes = shapes.withImageSize(imageSize);
         if (imageSize < 32 || imageSize % 32 != 0) {
             throw new IllegalArgumentException("image size must be a positive multiple of 32, got " + imageSize);
         }
         if (batchSize < 1 || maxSteps < 1 || evalCount < 1 || maxTextLen < 4 || workers < 0) {
             throw new IllegalArgumentException("batch size, max steps, eval count must be >= 1, max text length >= 4, workers >= 0");
+        }
+        if (questionsPerImage < 1 || batchSize % questionsPerImage != 0) {
+            throw new IllegalArgumentException("batch size " + batchSize + " must be a multiple of the questions per image " + questionsPerImage);
+        }
+        if (!(initGain >= 0) || !(gradientClip >= 0) || !(lrMultHead > 0) || !(lrMultCrossModal > 0)) {
+            throw new IllegalArgumentException("init gain and gradient clip must be >= 0, lr multipliers > 0");
         }
         if (trainSeed == evalSeed) {
             throw new IllegalArgumentException("training and held-out seeds must differ (both " + trainSeed + ")");
@@ -55,7 +74,7 @@ public record ShapesTrainingConfig(int imageSize, int maxTextLen, int embedDim, 
      * @return the defaults
      */
     public static ShapesTrainingConfig defaults() {
-        return new ShapesTrainingConfig(64, 16, 16, 32, 48, 32, 5e-4, 0.05, 4500, Duration.ofMinutes(15), 1, 1001, 1000, 250, 1,
-                0, Dropouts.NONE, 1.0, null);
+        return new ShapesTrainingConfig(64, 16, 16, 32, 48, 256, 1e-3, 0.03, 1900, Duration.ofMinutes(15), 1, 1001, 1000, 100, 1,
+                0, Dropouts.NONE, 1.0, null, ShapesTraining.PROOF_SHAPES, 8, 1.0, 1.0, 1, 1);
     }
 }

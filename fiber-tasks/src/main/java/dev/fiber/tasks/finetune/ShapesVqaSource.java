@@ -10,7 +10,8 @@ import dev.fiber.tasks.data.VqaBatch;
 import dev.fiber.tasks.data.VqaItem;
 import dev.fiber.tasks.shapes.ShapesConfig;
 import dev.fiber.tasks.shapes.ShapesDataset;
-import dev.fiber.tasks.shapes.ShapesSample;
+import dev.fiber.tasks.shapes.ShapesQuestion;
+import dev.fiber.tasks.shapes.ShapesRenderer;
 import dev.fiber.tasks.vqa.AnswerVocabulary;
 import dev.fiber.tasks.vqa.VqaTargets;
 import java.util.Objects;
@@ -32,6 +33,8 @@ public final class ShapesVqaSource implements SampleSource<VqaItem> {
     private final FiberTokenizer tokenizer;
     private final int maxTextLen;
     private final AnswerVocabulary answers;
+    private final int questionsPerImage;
+    private final ThreadLocal<Object[]> lastImage = new ThreadLocal<>();
 
     /**
      * @param seed       generator seed
@@ -42,6 +45,28 @@ public final class ShapesVqaSource implements SampleSource<VqaItem> {
      * @param maxTextLen padded question length
      */
     public ShapesVqaSource(long seed, int count, ShapesConfig shapes, int imageSize, FiberTokenizer tokenizer, int maxTextLen) {
+        this(seed, count, shapes, imageSize, tokenizer, maxTextLen, 1);
+    }
+
+    /**
+     * A source whose consecutive samples share images: sample {@code i} is question {@code i % k} about the
+     * scene of example {@code i / k} ({@link ShapesDataset#planQuestion}), so a batch of {@code B * k}
+     * unshuffled samples holds {@code B} images with {@code k} questions each, grouped.
+     *
+     * @param seed              generator seed
+     * @param count             number of samples (questions)
+     * @param shapes            generator settings
+     * @param imageSize         model input resolution
+     * @param tokenizer         the RoBERTa tokenizer
+     * @param maxTextLen        padded question length
+     * @param questionsPerImage {@code k}, &ge; 1
+     */
+    public ShapesVqaSource(long seed, int count, ShapesConfig shapes, int imageSize, FiberTokenizer tokenizer, int maxTextLen,
+            int questionsPerImage) {
+        if (questionsPerImage < 1) {
+            throw new IllegalArgumentException("questions per image must be >= 1, got " + questionsPerImage);
+        }
+        this.questionsPerImage = questionsPerImage;
         if (count < 0) {
             throw new IllegalArgumentException("count must be >= 0, got " + count);
         }
@@ -66,10 +91,9 @@ public final class ShapesVqaSource implements SampleSource<VqaItem> {
 
     @Override
     public VqaItem load(int index, RandomGenerator rng) {
-        ShapesSample s = ShapesDataset.sample(seed, index, shapes);
-        RgbImage img = s.image();
-        float[] pixels = img.width() == transform.size() && img.height() == transform.size() ? AlbefTransform.normalize(img)
-                : transform.apply(img);
+        int example = index / questionsPerImage;
+        ShapesQuestion s = ShapesDataset.planQuestion(seed, example, index % questionsPerImage, shapes);
+        float[] pixels = pixels(example, s);
         ImageTextItem input = ImageTextItem.of(index, pixels, transform.size(), s.question(), tokenizer, maxTextLen);
         int label = answers.indexOf(s.answer());
         if (label < 0) {
@@ -78,9 +102,28 @@ public final class ShapesVqaSource implements SampleSource<VqaItem> {
         return new VqaItem(input, new VqaTargets.Target(new int[] {label}, new double[] {1.0}), index);
     }
 
+    /** @return questions per image ({@code k}); consecutive groups of {@code k} samples share an image */
+    public int questionsPerImage() {
+        return questionsPerImage;
+    }
+
+    /** The normalised pixels of an example, reusing the last one rendered on this thread (shared by its questions). */
+    private float[] pixels(int example, ShapesQuestion q) {
+        Object[] last = lastImage.get();
+        if (last != null && (Integer) last[0] == example) {
+            return (float[]) last[1];
+        }
+        RgbImage img = ShapesRenderer.render(q.scene());
+        float[] pixels = img.width() == transform.size() && img.height() == transform.size() ? AlbefTransform.normalize(img)
+                : transform.apply(img);
+        lastImage.set(new Object[] {example, pixels});
+        return pixels;
+    }
+
     @Override
     public String describe(int index) {
-        return "shapes example " + index + " of seed " + seed;
+        return questionsPerImage == 1 ? "shapes example " + index + " of seed " + seed
+                : "shapes question " + index % questionsPerImage + " of example " + index / questionsPerImage + " of seed " + seed;
     }
 
     /** @return a collator producing VQA batches over the shapes answer vocabulary */

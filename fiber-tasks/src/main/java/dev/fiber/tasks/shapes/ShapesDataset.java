@@ -145,8 +145,8 @@ public final class ShapesDataset {
         SplittableRandom rng = SampleSeeds.forItem(seed, index);
         QuestionType type = QuestionType.values()[rng.nextInt(QuestionType.values().length)];
         int max = config.maxShapes();
-        ShapeKind[] kinds = ShapeKind.values();
-        ShapeColor[] colors = ShapeColor.values();
+        ShapeKind[] kinds = config.kindValues();
+        ShapeColor[] colors = config.colorValues();
         ShapeKind kind = kinds[rng.nextInt(kinds.length)];
         ShapeColor color = colors[rng.nextInt(colors.length)];
         List<ShapeKind> sk = new ArrayList<>();
@@ -157,14 +157,14 @@ public final class ShapesDataset {
         switch (type) {
             case COLOR: {
                 add(sk, sc, kind, color);
-                addDistractors(rng, sk, sc, rng.nextInt(max), (k, c) -> k != kind);
+                addDistractors(rng, kinds, colors, sk, sc, rng.nextInt(max), (k, c) -> k != kind);
                 question = String.format(Locale.ROOT, TEMPLATES[0][template], kind.word());
                 answer = color.word();
                 break;
             }
             case SHAPE: {
                 add(sk, sc, kind, color);
-                addDistractors(rng, sk, sc, rng.nextInt(max), (k, c) -> c != color);
+                addDistractors(rng, kinds, colors, sk, sc, rng.nextInt(max), (k, c) -> c != color);
                 question = String.format(Locale.ROOT, TEMPLATES[1][template], color.word());
                 answer = kind.word();
                 break;
@@ -175,7 +175,7 @@ public final class ShapesDataset {
                     add(sk, sc, kind, colors[rng.nextInt(colors.length)]);
                 }
                 int others = k == 0 ? 1 + rng.nextInt(max) : rng.nextInt(max - k + 1);
-                addDistractors(rng, sk, sc, others, (kk, c) -> kk != kind);
+                addDistractors(rng, kinds, colors, sk, sc, others, (kk, c) -> kk != kind);
                 question = String.format(Locale.ROOT, TEMPLATES[2][template], kind.plural());
                 answer = Integer.toString(k);
                 break;
@@ -195,7 +195,7 @@ public final class ShapesDataset {
                     }
                     n--;
                 }
-                addDistractors(rng, sk, sc, n, (k, c) -> !(k == kind && c == color));
+                addDistractors(rng, kinds, colors, sk, sc, n, (k, c) -> !(k == kind && c == color));
                 question = String.format(Locale.ROOT, TEMPLATES[3][template], color.article(), color.word(), kind.word());
                 answer = yes ? "yes" : "no";
                 break;
@@ -205,6 +205,108 @@ public final class ShapesDataset {
         }
         ShapesScene scene = layout(rng, config, sk, sc);
         return new ShapesQuestion(index, scene, capitalise(question), answer, type);
+    }
+
+    /**
+     * Question {@code q} about the scene of example {@code index}: {@code q = 0} is the example itself
+     * ({@link #plan}, answer-first); {@code q > 0} asks another question about the same scene, chosen from
+     * the scene ({@link #ask}), so one rendered image can carry several questions (training batches several
+     * questions per image, FIBER's image bottom then runs once per image).
+     *
+     * @param seed   data set seed
+     * @param index  example index, &ge; 0
+     * @param q      question number about that scene, &ge; 0
+     * @param config the configuration
+     * @return the question, its answer and the shared scene
+     */
+    public static ShapesQuestion planQuestion(long seed, int index, int q, ShapesConfig config) {
+        if (q < 0) {
+            throw new IllegalArgumentException("question number must be >= 0, got " + q);
+        }
+        ShapesQuestion first = plan(seed, index, config);
+        if (q == 0) {
+            return first;
+        }
+        SplittableRandom rng = SampleSeeds.forItem(seed ^ 0x5DEECE66DL * q, index);
+        return ask(rng, first.index(), first.scene(), config);
+    }
+
+    /**
+     * Asks a question whose answer is read off an existing scene: the family is drawn uniformly, then a
+     * subject the family can ask about (colour questions need a kind present exactly once, shape questions a
+     * colour present exactly once; when the scene has none, a count question is asked instead); existence
+     * questions are "yes" half of the time.
+     *
+     * @param rng    random source
+     * @param index  example index to record
+     * @param scene  the scene
+     * @param config the configuration (vocabulary in use)
+     * @return the question
+     */
+    public static ShapesQuestion ask(SplittableRandom rng, int index, ShapesScene scene, ShapesConfig config) {
+        ShapeKind[] kinds = config.kindValues();
+        ShapeColor[] colors = config.colorValues();
+        List<PlacedShape> shapes = scene.shapes();
+        QuestionType type = QuestionType.values()[rng.nextInt(QuestionType.values().length)];
+        int template = rng.nextInt(3);
+        List<PlacedShape> unique = new ArrayList<>();
+        if (type == QuestionType.COLOR || type == QuestionType.SHAPE) {
+            for (PlacedShape p : shapes) {
+                long same = shapes.stream().filter(o -> type == QuestionType.COLOR ? o.kind() == p.kind() : o.color() == p.color()).count();
+                if (same == 1) {
+                    unique.add(p);
+                }
+            }
+        }
+        QuestionType t = unique.isEmpty() && (type == QuestionType.COLOR || type == QuestionType.SHAPE) ? QuestionType.COUNT : type;
+        switch (t) {
+            case COLOR: {
+                PlacedShape p = unique.get(rng.nextInt(unique.size()));
+                return new ShapesQuestion(index, scene, capitalise(String.format(Locale.ROOT, TEMPLATES[0][template], p.kind().word())),
+                        p.color().word(), t);
+            }
+            case SHAPE: {
+                PlacedShape p = unique.get(rng.nextInt(unique.size()));
+                return new ShapesQuestion(index, scene, capitalise(String.format(Locale.ROOT, TEMPLATES[1][template], p.color().word())),
+                        p.kind().word(), t);
+            }
+            case COUNT: {
+                ShapeKind k = kinds[rng.nextInt(kinds.length)];
+                long n = shapes.stream().filter(o -> o.kind() == k).count();
+                return new ShapesQuestion(index, scene, capitalise(String.format(Locale.ROOT, TEMPLATES[2][template], k.plural())),
+                        Long.toString(n), t);
+            }
+            case EXISTS: {
+                ShapeKind k;
+                ShapeColor c;
+                boolean yes = rng.nextBoolean();
+                if (yes) {
+                    PlacedShape p = shapes.get(rng.nextInt(shapes.size()));
+                    k = p.kind();
+                    c = p.color();
+                } else {
+                    int guard = 0;
+                    do {
+                        k = kinds[rng.nextInt(kinds.length)];
+                        c = colors[rng.nextInt(colors.length)];
+                    } while (present(shapes, k, c) && ++guard < 100);
+                    yes = present(shapes, k, c);
+                }
+                return new ShapesQuestion(index, scene, capitalise(String.format(Locale.ROOT, TEMPLATES[3][template], c.article(), c.word(),
+                        k.word())), yes ? "yes" : "no", t);
+            }
+            default:
+                throw new IllegalStateException("unhandled question type " + t);
+        }
+    }
+
+    private static boolean present(List<PlacedShape> shapes, ShapeKind k, ShapeColor c) {
+        for (PlacedShape p : shapes) {
+            if (p.kind() == k && p.color() == c) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -250,10 +352,8 @@ public final class ShapesDataset {
         sc.add(c);
     }
 
-    private static void addDistractors(SplittableRandom rng, List<ShapeKind> sk, List<ShapeColor> sc, int n,
-            BiPredicate<ShapeKind, ShapeColor> allowed) {
-        ShapeKind[] kinds = ShapeKind.values();
-        ShapeColor[] colors = ShapeColor.values();
+    private static void addDistractors(SplittableRandom rng, ShapeKind[] kinds, ShapeColor[] colors, List<ShapeKind> sk,
+            List<ShapeColor> sc, int n, BiPredicate<ShapeKind, ShapeColor> allowed) {
         for (int i = 0; i < n; i++) {
             ShapeKind k;
             ShapeColor c;
@@ -301,7 +401,7 @@ public final class ShapesDataset {
             boolean ok = true;
             for (int oi = 0; oi < order.length && ok; oi++) {
                 int i = order[oi];
-                double r = n * scale * (0.09 + 0.07 * rng.nextDouble());
+                double r = n * scale * (config.minRadius() + (config.maxRadius() - config.minRadius()) * rng.nextDouble());
                 ok = false;
                 for (int attempt = 0; attempt < 200; attempt++) {
                     double margin = r + 1;

@@ -10,13 +10,16 @@ import java.util.List;
 /**
  * Finds the answer vocabulary of a VQA checkpoint. The official checkpoint stores only class indices
  * (the list is rebuilt from the VQAv2 annotations, see {@code docs/VQA_VOCAB.md}), so it is either
- * given explicitly or looked up next to the checkpoint as {@code <checkpoint name>.answers.txt} or
- * {@code vqav2_answers.txt}.
+ * given explicitly or looked up next to the checkpoint as {@code <checkpoint name>.answers.txt},
+ * {@code vqav2_answers.txt} or {@code answers.txt} (the file of an exported model folder).
  */
 public final class VqaVocabularies {
 
     /** File name looked up in the checkpoint's folder. */
     public static final String DEFAULT_FILE_NAME = "vqav2_answers.txt";
+
+    /** File name of the vocabulary in an exported model folder ({@code model.safetensors} + {@code answers.txt}). */
+    public static final String FOLDER_FILE_NAME = "answers.txt";
 
     private VqaVocabularies() {}
 
@@ -37,7 +40,7 @@ public final class VqaVocabularies {
             String name = checkpoint.getFileName().toString();
             int dot = name.lastIndexOf('.');
             String stem = dot > 0 ? name.substring(0, dot) : name;
-            for (Path p : new Path[] {dir.resolve(stem + ".answers.txt"), dir.resolve(DEFAULT_FILE_NAME)}) {
+            for (Path p : new Path[] {dir.resolve(stem + ".answers.txt"), dir.resolve(DEFAULT_FILE_NAME), dir.resolve(FOLDER_FILE_NAME)}) {
                 tried.add(p);
                 if (Files.isRegularFile(p)) {
                     file = p;

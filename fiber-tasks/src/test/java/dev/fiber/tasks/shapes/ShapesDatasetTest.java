@@ -85,6 +85,61 @@ class ShapesDatasetTest {
     @Test
     void everyAnswerIsTrueOfItsScene() {
         for (ShapesQuestion q : ShapesDataset.planAll(5, 3000, ShapesConfig.DEFAULT)) {
+            assertTrueOfScene(q);
+        }
+    }
+
+    @Test
+    void followUpQuestionsAreTrueOfTheSharedSceneAndBalanced() {
+        ShapesConfig proof = new ShapesConfig(64, 2, 0, 0.22, 0.3, 3, 4);
+        Map<QuestionType, Integer> types = new EnumMap<>(QuestionType.class);
+        Map<String, Integer> answers = new HashMap<>();
+        int n = 0;
+        for (int i = 0; i < 600; i++) {
+            ShapesQuestion first = ShapesDataset.planQuestion(9, i, 0, proof);
+            assertEquals(ShapesDataset.plan(9, i, proof).question(), first.question());
+            for (int q = 1; q < 4; q++) {
+                ShapesQuestion f = ShapesDataset.planQuestion(9, i, q, proof);
+                assertEquals(first.scene().shapes().toString(), f.scene().shapes().toString(), "question " + q + " of example " + i);
+                assertEquals(first.scene().noiseSeed(), f.scene().noiseSeed());
+                assertTrueOfScene(f);
+                types.merge(f.type(), 1, Integer::sum);
+                answers.merge(f.answer(), 1, Integer::sum);
+                n++;
+            }
+            assertEquals(ShapesDataset.planQuestion(9, i, 2, proof).question() + ShapesDataset.planQuestion(9, i, 2, proof).answer(),
+                    ShapesDataset.planQuestion(9, i, 2, proof).question() + ShapesDataset.planQuestion(9, i, 2, proof).answer(), "deterministic");
+        }
+        for (QuestionType t : QuestionType.values()) {
+            assertTrue(types.getOrDefault(t, 0) > n / 8, t + " " + types);
+        }
+        int majority = answers.values().stream().max(Integer::compare).orElseThrow();
+        assertTrue(majority < 0.25 * n, "follow-up majority answer " + majority + " of " + n + ": " + answers);
+        // only the configured vocabulary appears
+        for (String a : answers.keySet()) {
+            assertTrue(!a.equals("purple") && !a.equals("orange") && !a.equals("diamond") && !a.equals("star") && !a.equals("3"), a);
+        }
+        assertThrows(IllegalArgumentException.class, () -> ShapesDataset.planQuestion(9, 0, -1, proof));
+    }
+
+    @Test
+    void proofDataHasABalancedAnswerDistribution() {
+        ShapesConfig proof = dev.fiber.tasks.finetune.ShapesTraining.PROOF_SHAPES;
+        Map<String, Integer> answers = new HashMap<>();
+        int n = 4000;
+        for (ShapesQuestion q : ShapesDataset.planAll(2024, n, proof)) {
+            assertTrueOfScene(q);
+            assertTrue(q.scene().shapes().size() <= proof.maxShapes());
+            answers.merge(q.answer(), 1, Integer::sum);
+        }
+        int majority = answers.values().stream().max(Integer::compare).orElseThrow();
+        assertTrue(majority < 0.25 * n, "majority baseline " + majority + " of " + n);
+        assertThrows(IllegalArgumentException.class, () -> proof.withVocabulary(1, 4));
+        assertThrows(IllegalArgumentException.class, () -> proof.withRadius(0.3, 0.2));
+    }
+
+    private static void assertTrueOfScene(ShapesQuestion q) {
+        {
             ShapesScene s = q.scene();
             String text = q.question().toLowerCase(Locale.ROOT);
             assertTrue(s.shapes().size() >= 1 && s.shapes().size() <= ShapesDataset.MAX_SHAPES, q.toString());

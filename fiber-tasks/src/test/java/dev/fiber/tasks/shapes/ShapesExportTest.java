@@ -81,7 +81,8 @@ class ShapesExportTest {
     void committedDemoMatchesTheGenerator() throws Exception {
         Path demo = TestData.model("demo");
         VqaV2Split split = VqaV2Reader.read(demo.resolve(ShapesExport.QUESTIONS_FILE), demo.resolve(ShapesExport.ANNOTATIONS_FILE));
-        List<ShapesSample> regenerated = ShapesDataset.generate(20, 6);
+        // ./fiber shapes-generate --seed 20 --count 6 --out models/demo --split demo --data proof
+        List<ShapesSample> regenerated = ShapesDataset.generate(20, 6, dev.fiber.tasks.finetune.ShapesTraining.PROOF_SHAPES);
         assertEquals(ShapesDataset.toVqaQuestions(regenerated), split.questions());
         assertEquals(ShapesDataset.ANSWERS, AnswerVocabulary.read(demo.resolve(ShapesExport.ANSWERS_FILE)).answers());
         try (ImageSource images = ImageSource.open(demo)) {

@@ -54,7 +54,7 @@ class TrainerTest {
     }
 
     static ShapesTrainingConfig small() {
-        return new ShapesTrainingConfig(64, 12, 8, 16, 16, 8, 1e-3, 0.0, 100, null, 1, 2, 16, 0, 0, 7, Dropouts.NONE, 1.0, null);
+        return new ShapesTrainingConfig(64, 12, 8, 16, 16, 8, 1e-3, 0.0, 100, null, 1, 2, 16, 0, 0, 7, Dropouts.NONE, 1.0, null, ShapesConfig.DEFAULT, 1, 0, 0, 5, 5);
     }
 
     /** The 16 samples; {@code failAt} >= 0 makes the second load of that index fail (a simulated crash in epoch 1). */
