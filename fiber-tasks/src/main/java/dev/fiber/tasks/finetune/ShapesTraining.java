@@ -14,7 +14,6 @@ import dev.fiber.core.model.FiberModel;
 import dev.fiber.core.model.FiberTransformer;
 import dev.fiber.core.model.ForwardContext;
 import dev.fiber.core.model.FusionCache;
-import dev.fiber.core.model.Nn;
 import dev.fiber.core.model.ParamSlot;
 import dev.fiber.core.model.load.LoadOptions;
 import dev.fiber.core.model.roberta.TextMasks;
@@ -24,7 +23,7 @@ import dev.fiber.tasks.data.DataLoader;
 import dev.fiber.tasks.data.LoaderConfig;
 import dev.fiber.tasks.data.VqaBatch;
 import dev.fiber.tasks.data.VqaItem;
-import dev.fiber.tasks.objectives.Losses;
+import dev.fiber.tasks.objectives.VqaObjective;
 import dev.fiber.tasks.shapes.QuestionType;
 import dev.fiber.tasks.shapes.ShapesConfig;
 import dev.fiber.tasks.shapes.ShapesDataset;
@@ -166,17 +165,13 @@ public final class ShapesTraining {
                 throw new IllegalArgumentException("batch of " + n + " questions is not a whole number of images with " + k + " questions each");
             }
             FiberTransformer net = model.block();
-            NDArray images = batch.inputs().images(m).toDevice(model.device(), false);       // (B*k, 3, S, S), grouped by image
-            NDArray ids = batch.inputs().inputIds(m).toDevice(model.device(), false);         // (B*k, T)
-            NDArray masks = batch.inputs().attentionMask(m).toDevice(model.device(), false);  // (B*k, T)
-            NDArray targets = batch.targets(m).toDevice(model.device(), false);               // (B*k, classes)
-            NDArray unique = images.get(new NDIndex("::" + k));                                // (B, 3, S, S)
+            VqaFinetune.Inputs in = VqaFinetune.inputs(model, batch, m);                       // images (B*k, 3, S, S), grouped by image
+            NDArray unique = in.image().get(new NDIndex("::" + k));                            // (B, 3, S, S)
             NDArray bottom = FusionCache.imageBottom(net, ctx, unique).repeat(0, k);           // (B*k, L, 4C), each image k times in a row
-            NDArray extended = TextMasks.padding(masks, model.dataType());
-            NDArray text = FusionCache.textBottom(net, ctx, ids, extended);
+            NDArray extended = TextMasks.padding(in.masks(), model.dataType());
+            NDArray text = FusionCache.textBottom(net, ctx, in.ids(), extended);              // (B*k, T, H)
             NDArray cls = FusionCache.fusedTop(net, ctx, bottom, text, extended).clsFeats();
-            NDArray logits = net.vqaLogits(ctx, cls);
-            return Nn.mulScalar(Losses.bceWithLogits(logits, targets), logits.getShape().get(1));
+            return VqaObjective.fromClsFeats(net, ctx, cls, in.targets()).loss();
         };
     }
 

@@ -34,7 +34,10 @@ public final class ShapesVqaSource implements SampleSource<VqaItem> {
     private final int maxTextLen;
     private final AnswerVocabulary answers;
     private final int questionsPerImage;
-    private final ThreadLocal<Object[]> lastImage = new ThreadLocal<>();
+    private final ThreadLocal<Rendered> lastImage = new ThreadLocal<>();
+
+    /** The last image rendered on a thread: its example index and normalised pixels. */
+    private record Rendered(int example, float[] pixels) {}
 
     /**
      * @param seed       generator seed
@@ -109,14 +112,14 @@ public final class ShapesVqaSource implements SampleSource<VqaItem> {
 
     /** The normalised pixels of an example, reusing the last one rendered on this thread (shared by its questions). */
     private float[] pixels(int example, ShapesQuestion q) {
-        Object[] last = lastImage.get();
-        if (last != null && (Integer) last[0] == example) {
-            return (float[]) last[1];
+        Rendered last = lastImage.get();
+        if (last != null && last.example() == example) {
+            return last.pixels();
         }
         RgbImage img = ShapesRenderer.render(q.scene());
         float[] pixels = img.width() == transform.size() && img.height() == transform.size() ? AlbefTransform.normalize(img)
                 : transform.apply(img);
-        lastImage.set(new Object[] {example, pixels});
+        lastImage.set(new Rendered(example, pixels));
         return pixels;
     }
 

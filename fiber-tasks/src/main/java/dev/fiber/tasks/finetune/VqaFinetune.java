@@ -66,9 +66,10 @@ public final class VqaFinetune {
         };
     }
 
-    private record Inputs(NDArray image, NDArray ids, NDArray masks, NDArray targets) {}
+    /** A batch's tensors on the model's device. */
+    record Inputs(NDArray image, NDArray ids, NDArray masks, NDArray targets) {}
 
-    private static Inputs inputs(FiberModel model, VqaBatch batch, NDManager m) {
+    static Inputs inputs(FiberModel model, VqaBatch batch, NDManager m) {
         return new Inputs(batch.inputs().images(m).toDevice(model.device(), false), batch.inputs().inputIds(m).toDevice(model.device(), false),
                 batch.inputs().attentionMask(m).toDevice(model.device(), false), batch.targets(m).toDevice(model.device(), false));
     }

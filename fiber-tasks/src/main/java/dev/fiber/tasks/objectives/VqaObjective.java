@@ -30,6 +30,20 @@ public final class VqaObjective {
     public static LossOutput compute(FiberTransformer model, ForwardContext ctx, NDArray image, NDArray textIds, NDArray masks,
             NDArray targets) {
         NDArray cls = model.infer(ctx, image, textIds, masks, FeatureTrace.NONE).clsFeats();
+        return fromClsFeats(model, ctx, cls, targets);
+    }
+
+    /**
+     * The loss on already fused features: {@code vqa_classifier} on {@code cls_feats}, BCE with logits x number
+     * of answer classes (for callers that run the fused pass themselves, e.g. with a shared image bottom).
+     *
+     * @param model   the network
+     * @param ctx     forward context
+     * @param cls     (B, 2 * hidden) {@code cls_feats} of the fused pass
+     * @param targets (B, vqav2_label_size) soft scores
+     * @return loss, logits and the targets
+     */
+    public static LossOutput fromClsFeats(FiberTransformer model, ForwardContext ctx, NDArray cls, NDArray targets) {
         NDArray logits = model.vqaLogits(ctx, cls);
         if (!targets.getShape().equals(logits.getShape())) {
             throw new IllegalArgumentException("VQA targets " + targets.getShape() + " do not match logits " + logits.getShape()

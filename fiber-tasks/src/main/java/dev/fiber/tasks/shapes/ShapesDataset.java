@@ -272,9 +272,8 @@ public final class ShapesDataset {
             }
             case COUNT: {
                 ShapeKind k = kinds[rng.nextInt(kinds.length)];
-                long n = shapes.stream().filter(o -> o.kind() == k).count();
                 return new ShapesQuestion(index, scene, capitalise(String.format(Locale.ROOT, TEMPLATES[2][template], k.plural())),
-                        Long.toString(n), t);
+                        Long.toString(scene.count(k)), t);
             }
             case EXISTS: {
                 ShapeKind k;
@@ -289,8 +288,8 @@ public final class ShapesDataset {
                     do {
                         k = kinds[rng.nextInt(kinds.length)];
                         c = colors[rng.nextInt(colors.length)];
-                    } while (present(shapes, k, c) && ++guard < 100);
-                    yes = present(shapes, k, c);
+                    } while (scene.contains(k, c) && ++guard < 100);
+                    yes = scene.contains(k, c);
                 }
                 return new ShapesQuestion(index, scene, capitalise(String.format(Locale.ROOT, TEMPLATES[3][template], c.article(), c.word(),
                         k.word())), yes ? "yes" : "no", t);
@@ -298,15 +297,6 @@ public final class ShapesDataset {
             default:
                 throw new IllegalStateException("unhandled question type " + t);
         }
-    }
-
-    private static boolean present(List<PlacedShape> shapes, ShapeKind k, ShapeColor c) {
-        for (PlacedShape p : shapes) {
-            if (p.kind() == k && p.color() == c) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
