@@ -28,8 +28,8 @@ public final class TaskOptions {
     boolean json;
 
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
-            description = "libtorch intra-op threads (0 = libtorch's default, one per core); 1 is fastest for caption decoding "
-                    + "on a 2-core machine (its many small ops gain nothing from a second thread)")
+            description = "libtorch intra-op threads (0 = libtorch's default, one per core, the fastest on an idle machine); "
+                    + "on a machine shared with other busy jobs 1 avoids waiting for preempted threads (docs/PERFORMANCE.md)")
     int threads;
 
     /**
