@@ -45,12 +45,17 @@ public final class ShapesEvalCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "libtorch CPU threads (default ${DEFAULT-VALUE})")
     int threads;
 
+    /** @return the bundled shapes model, {@value #DEFAULT_MODEL} under the project root ({@code fiber.root}) */
+    static Path defaultModel() {
+        return Path.of(System.getProperty("fiber.root", ".")).resolve(DEFAULT_MODEL);
+    }
+
     @Override
     public Integer call() throws Exception {
         if (count < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--count must be >= 1, got " + count);
         }
-        Path file = checkpoint != null ? checkpoint : Path.of(System.getProperty("fiber.root", ".")).resolve(DEFAULT_MODEL);
+        Path file = checkpoint != null ? checkpoint : defaultModel();
         if (!Files.isRegularFile(file)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "no model at " + file + " (train one with fiber shapes-train --export DIR)");
         }

@@ -53,7 +53,7 @@ public final class VqaCommand implements Callable<Integer> {
             RgbImage img = TaskCommands.image(image);
             String ckpt = options.checkpoint;
             if (ckpt == null) {
-                Path demo = Path.of(System.getProperty("fiber.root", ".")).resolve(ShapesEvalCommand.DEFAULT_MODEL);
+                Path demo = ShapesEvalCommand.defaultModel();
                 if (!Files.isRegularFile(demo)) {
                     throw new IllegalArgumentException("no -m/--checkpoint given and the default shapes demo model " + demo
                             + " is missing (train one with ./fiber shapes-train --export models/shapes-vqa)");

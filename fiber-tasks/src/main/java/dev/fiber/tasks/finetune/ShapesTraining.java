@@ -214,20 +214,6 @@ public final class ShapesTraining {
     }
 
     /**
-     * Renders a held-out set once, ready for repeated evaluation.
-     *
-     * @param seed       generator seed
-     * @param count      examples
-     * @param imageSize  model resolution
-     * @param maxTextLen question length
-     * @param tokenizer  tokenizer
-     * @return the examples and their question families
-     */
-    public static HeldOut heldOut(long seed, int count, int imageSize, int maxTextLen, FiberTokenizer tokenizer) {
-        return heldOut(seed, count, ShapesConfig.DEFAULT.withImageSize(imageSize), maxTextLen, tokenizer);
-    }
-
-    /**
      * Renders a held-out set of a given data configuration once, ready for repeated evaluation.
      *
      * @param seed       generator seed

@@ -98,12 +98,4 @@ public record ShapesConfig(int imageSize, int maxShapes, double maxNoiseSigma, d
     public ShapesConfig withMaxShapes(int n) {
         return new ShapesConfig(imageSize, n, maxNoiseSigma, minRadius, maxRadius, kinds, colors);
     }
-
-    /**
-     * @param sigma largest noise standard deviation
-     * @return a copy with another noise level
-     */
-    public ShapesConfig withMaxNoiseSigma(double sigma) {
-        return new ShapesConfig(imageSize, maxShapes, sigma, minRadius, maxRadius, kinds, colors);
-    }
 }
