@@ -86,8 +86,13 @@ public final class ShapesTrainCommand implements Callable<Integer> {
     @Option(names = "--eval-every", description = "evaluate every N steps")
     Long evalEvery;
 
-    @Option(names = "--threads", defaultValue = "1", description = "libtorch CPU threads (default ${DEFAULT-VALUE}; see docs/PERFORMANCE.md)")
+    @Option(names = "--threads", defaultValue = "1", description = "libtorch intra-op threads per micro-batch (default ${DEFAULT-VALUE}; "
+            + "see docs/PERFORMANCE.md)")
     int threads;
+
+    @Option(names = "--micro-batch-threads", paramLabel = "N", description = "split each batch into N micro-batches computed at once on N "
+            + "threads (same gradients; default: the proof's, 2 = one per core of the proof machine)")
+    Integer microBatchThreads;
 
     @Option(names = "--output", paramLabel = "DIR", description = "checkpoint directory (resumes from DIR/last)")
     Path output;
@@ -115,15 +120,15 @@ public final class ShapesTrainCommand implements Callable<Integer> {
                     d.evalSeed(), pick(evalCount, d.evalCount()), evalEvery == null ? d.evalEverySteps() : evalEvery, d.workers(),
                     seed == null ? d.seed() : seed, Dropouts.NONE, gate == null ? d.fusionGateInit() : gate, output, d.shapes(),
                     pick(questionsPerImage, d.questionsPerImage()), initGain == null ? d.initGain() : initGain, clip == null ? d.gradientClip() : clip,
-                    d.lrMultHead(), d.lrMultCrossModal());
+                    d.lrMultHead(), d.lrMultCrossModal(), pick(microBatchThreads, d.microBatchThreads()));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         TorchThreads.configure(threads);
         PrintWriter o = spec.commandLine().getOut();
         double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        o.printf(Locale.ROOT, "shapes-train: %s, %d cores, load average %.2f, %d libtorch thread(s), start %s%n", System.getProperty("os.arch"),
-                Runtime.getRuntime().availableProcessors(), loadBefore, threads, Instant.now());
+        o.printf(Locale.ROOT, "shapes-train: %s, %d cores, load average %.2f, %d micro-batch thread(s) x %d libtorch thread(s), start %s%n",
+                System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(), loadBefore, c.microBatchThreads(), threads, Instant.now());
         o.printf(Locale.ROOT, "model %s%n", ShapesTraining.modelConfig(c).toJson().replaceAll("\\s+", " "));
         o.flush();
         List<EvalRecord> records = new ArrayList<>();

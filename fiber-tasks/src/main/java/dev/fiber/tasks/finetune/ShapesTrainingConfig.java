@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param textHidden     RoBERTa width (intermediate 4x)
  * @param hiddenSize     FIBER cross-modal width ({@code hidden_size})
  * @param batchSize      samples per optimizer step
- * @param learningRate   base lr (heads and cross-modal parameters x5, as in FIBER)
+ * @param learningRate   base lr (times {@code lrMultHead} for the VQA head, {@code lrMultCrossModal} for cross-modal parameters)
  * @param warmupFraction warmup as a fraction of the steps
  * @param maxSteps       optimizer steps the schedule spans (training stops earlier at the time limit)
  * @param timeLimit      wall-time budget of the training (evaluations excluded), or {@code null}
@@ -36,15 +36,20 @@ import java.util.Objects;
  *                       multiple); FIBER's image bottom then runs once per image ({@link ShapesTraining#sharedImageStep})
  * @param initGain       0 = the official initialisation (weights N(0, 0.02)); &gt; 0 = every matrix and convolution
  *                       weight drawn from N(0, gain² / fan_in) instead, which suits the small widths of a model trained
- *                       from scratch (N(0, 0.02) is calibrated for width 768)
+ *                       from scratch (N(0, 0.02) is calibrated for width 768), residual-branch outputs further divided by
+ *                       sqrt(2 x depth), and the answer logits' bias starting at the log-odds of a uniform answer prior
+ *                       ({@link ShapesTraining#createModel})
  * @param gradientClip   clip the global gradient norm to this (0 = off)
  * @param lrMultHead     lr multiplier of the VQA head (official 10 for VQAv2 fine-tuning from pre-trained weights)
  * @param lrMultCrossModal lr multiplier of the cross-modal parameters (official 5)
+ * @param microBatchThreads each batch is split into this many micro-batches (gradient accumulation) computed at once on
+ *                       as many threads ({@link dev.fiber.tasks.train.Trainer#microBatchThreads}; same gradients);
+ *                       {@code batchSize} must be a multiple of it times {@code questionsPerImage}
  */
 public record ShapesTrainingConfig(int imageSize, int maxTextLen, int embedDim, int textHidden, int hiddenSize, int batchSize,
         double learningRate, double warmupFraction, long maxSteps, Duration timeLimit, long trainSeed, long evalSeed, int evalCount,
         long evalEverySteps, int workers, long seed, Dropouts dropouts, double fusionGateInit, Path outputDir, ShapesConfig shapes,
-        int questionsPerImage, double initGain, double gradientClip, double lrMultHead, double lrMultCrossModal) {
+        int questionsPerImage, double initGain, double gradientClip, double lrMultHead, double lrMultCrossModal, int microBatchThreads) {
 
     /** Validates. */
     public ShapesTrainingConfig {
@@ -60,6 +65,10 @@ public record ShapesTrainingConfig(int imageSize, int maxTextLen, int embedDim, 
         if (questionsPerImage < 1 || batchSize % questionsPerImage != 0) {
             throw new IllegalArgumentException("batch size " + batchSize + " must be a multiple of the questions per image " + questionsPerImage);
         }
+        if (microBatchThreads < 1 || batchSize % (microBatchThreads * questionsPerImage) != 0) {
+            throw new IllegalArgumentException("batch size " + batchSize + " must split into " + microBatchThreads
+                    + " micro-batches of whole images (" + questionsPerImage + " questions each)");
+        }
         if (!(initGain >= 0) || !(gradientClip >= 0) || !(lrMultHead > 0) || !(lrMultCrossModal > 0)) {
             throw new IllegalArgumentException("init gain and gradient clip must be >= 0, lr multipliers > 0");
         }
@@ -74,7 +83,7 @@ public record ShapesTrainingConfig(int imageSize, int maxTextLen, int embedDim, 
      * @return the defaults
      */
     public static ShapesTrainingConfig defaults() {
-        return new ShapesTrainingConfig(64, 16, 16, 32, 48, 256, 1e-3, 0.03, 1900, Duration.ofMinutes(15), 1, 1001, 1000, 100, 1,
-                0, Dropouts.NONE, 1.0, null, ShapesTraining.PROOF_SHAPES, 8, 1.0, 1.0, 1, 1);
+        return new ShapesTrainingConfig(64, 12, 8, 32, 48, 256, 1e-3, 0.03, 3000, Duration.ofMinutes(15), 1, 1001, 1000, 100, 1,
+                0, Dropouts.NONE, 1.0, null, ShapesTraining.PROOF_SHAPES, 8, 1.0, 1.0, 1, 1, 2);
     }
 }

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The proof's model set-up: fan-in initialisation, exported data configuration, configuration checks. */
+/** The proof's model set-up: fan-in and answer-prior initialisation, exported data configuration, configuration checks. */
 class ShapesTrainingTest {
 
     @TempDir
@@ -21,7 +21,7 @@ class ShapesTrainingTest {
 
     static ShapesTrainingConfig config(double gain) {
         return new ShapesTrainingConfig(64, 12, 8, 16, 16, 8, 1e-3, 0.0, 10, null, 1, 2, 8, 0, 0, 7, Dropouts.NONE, 1.0, null,
-                ShapesTraining.PROOF_SHAPES, 2, gain, 1.0, 1, 1);
+                ShapesTraining.PROOF_SHAPES, 2, gain, 1.0, 1, 1, 1);
     }
 
     @Test
@@ -32,10 +32,28 @@ class ShapesTrainingTest {
             float[] qkv = params.get("vit_model.layers.2.blocks.0.attn.qkv.weight").parameter().getArray().toFloatArray();
             double std = std(qkv);
             assertEquals(0.88 / Math.sqrt(32), std, 0.02, "qkv std");
+            // residual-branch outputs: also / sqrt(2 x 24 Swin blocks), / sqrt(2 x 12 text layers)
+            float[] proj = params.get("vit_model.layers.2.blocks.0.attn.proj.weight").parameter().getArray().toFloatArray();
+            assertEquals(0.88 / Math.sqrt(32) / Math.sqrt(48), std(proj), 0.004, "Swin attn.proj std");
+            float[] fc2 = params.get("text_transformer.encoder.layer.3.output.dense.weight").parameter().getArray().toFloatArray();
+            assertEquals(0.88 / Math.sqrt(64) / Math.sqrt(24), std(fc2), 0.004, "text output.dense std");
+            float[] fc1 = params.get("text_transformer.encoder.layer.3.intermediate.dense.weight").parameter().getArray().toFloatArray();
+            assertEquals(0.88 / Math.sqrt(16), std(fc1), 0.03, "text intermediate.dense (not a residual output)");
             float[] words = params.get("text_transformer.embeddings.word_embeddings.weight").parameter().getArray().toFloatArray();
             assertEquals(0.02, std(words), 0.003, "embeddings keep the official N(0, 0.02)");
             float[] gate = params.get("vit_model.layers.3.blocks.0.attn.alpha_i2t").parameter().getArray().toFloatArray();
             assertEquals(1.0f, gate[0], "fusion gate");
+            float[] bias = params.get(ShapesTraining.VQA_OUTPUT_BIAS).parameter().getArray().toFloatArray();
+            double logit = -Math.log(bias.length - 1.0);
+            for (float b : bias) {
+                assertEquals(logit, b, 1e-6, "answer bias at the uniform prior's log-odds");
+            }
+            // sigmoid(logit) = 1/n: the expected number of positive answers starts at one
+            assertEquals(1.0 / bias.length, 1 / (1 + Math.exp(-logit)), 1e-12);
+        }
+        try (FiberModel official = ShapesTraining.createModel(config(0))) {
+            float[] bias = official.block().stateDictParameters().get(ShapesTraining.VQA_OUTPUT_BIAS).parameter().getArray().toFloatArray();
+            assertEquals(0f, bias[0], "official initialisation keeps zero biases");
         }
         assertTrue(ShapesTraining.isScaledWeight("vit_model.patch_embed.proj.weight", new ai.djl.ndarray.types.Shape(8, 3, 4, 4)));
         assertTrue(!ShapesTraining.isScaledWeight("vit_model.layers.0.blocks.0.attn.relative_position_bias_table",
@@ -63,7 +81,7 @@ class ShapesTrainingTest {
     @Test
     void configurationIsValidated() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ShapesTrainingConfig(64, 12, 8, 16, 16, 6, 1e-3,
-                0.0, 10, null, 1, 2, 8, 0, 0, 7, Dropouts.NONE, 1.0, null, ShapesTraining.PROOF_SHAPES, 4, 0, 0, 1, 1));
+                0.0, 10, null, 1, 2, 8, 0, 0, 7, Dropouts.NONE, 1.0, null, ShapesTraining.PROOF_SHAPES, 4, 0, 0, 1, 1, 1));
         assertTrue(e.getMessage().contains("multiple"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ShapesTraining.sharedImageStep(null, 0));
         assertEquals(64, ShapesTrainingConfig.defaults().shapes().imageSize());

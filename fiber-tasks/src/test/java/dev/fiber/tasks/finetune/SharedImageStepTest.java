@@ -36,7 +36,7 @@ class SharedImageStepTest {
     void sharedImageStepEqualsThePlainStep() throws Exception {
         ShapesConfig shapes = ShapesTraining.PROOF_SHAPES.withImageSize(64);
         ShapesTrainingConfig c = new ShapesTrainingConfig(64, 12, 8, 16, 16, 6, 1e-3, 0.0, 10, null, 1, 2, 8, 0, 0, 7, Dropouts.NONE, 1.0,
-                null, shapes, 3, 1.0, 0, 1, 1);
+                null, shapes, 3, 1.0, 0, 1, 1, 1);
         FiberTokenizer tok = FiberTokenizer.roberta();
         ShapesVqaSource src = new ShapesVqaSource(3, 6, shapes, 64, tok, 12, 3);
         List<VqaItem> items = new ArrayList<>();

@@ -54,7 +54,7 @@ class TrainerTest {
     }
 
     static ShapesTrainingConfig small() {
-        return new ShapesTrainingConfig(64, 12, 8, 16, 16, 8, 1e-3, 0.0, 100, null, 1, 2, 16, 0, 0, 7, Dropouts.NONE, 1.0, null, ShapesConfig.DEFAULT, 1, 0, 0, 5, 5);
+        return new ShapesTrainingConfig(64, 12, 8, 16, 16, 8, 1e-3, 0.0, 100, null, 1, 2, 16, 0, 0, 7, Dropouts.NONE, 1.0, null, ShapesConfig.DEFAULT, 1, 0, 0, 5, 5, 1);
     }
 
     /** The 16 samples; {@code failAt} >= 0 makes the second load of that index fail (a simulated crash in epoch 1). */
@@ -194,6 +194,40 @@ class TrainerTest {
         }
         System.out.printf("accumulated vs one batch: worst first-moment difference %.2e of the parameter's max"
                 + " (parameters with gradients above 1e-6)%n", worst);
+    }
+
+    @Test
+    void concurrentMicroBatchesGiveTheSequentialResultBitForBit() throws Exception {
+        Path seq = tmp.resolve("sequential");
+        Path par = tmp.resolve("concurrent");
+        for (Path out : List.of(seq, par)) {
+            try (FiberModel model = ShapesTraining.createModel(small())) {
+                TrainingResult r = new Trainer<>(model, config(2, null, 2, out, 0), loader(new Items(-1), 4, true), VqaBatch::size,
+                        VqaFinetune.step(model), null, "test").microBatchThreads(out == par ? 2 : 1).progress(ProgressBar.Mode.OFF).log(QUIET).run();
+                assertEquals(4, r.steps());
+                assertEquals(32, r.samples());
+            }
+        }
+        try (SafeTensors a = SafeTensors.open(seq.resolve("last/model.safetensors"));
+                SafeTensors b = SafeTensors.open(par.resolve("last/model.safetensors"));
+                SafeTensors oa = SafeTensors.open(seq.resolve("last/optimizer.safetensors"));
+                SafeTensors ob = SafeTensors.open(par.resolve("last/optimizer.safetensors"))) {
+            for (String k : a.tensors().keySet()) {
+                if (a.get(k).dtype().isFloatingPoint()) {
+                    assertArrayEquals(a.get(k).readFloats(), b.get(k).readFloats(), k + " with two micro-batches at once");
+                }
+            }
+            for (String k : oa.tensors().keySet()) {
+                if (k.startsWith("exp_avg")) {
+                    assertArrayEquals(oa.get(k).readFloats(), ob.get(k).readFloats(), k + " with two micro-batches at once");
+                }
+            }
+        }
+        try (FiberModel model = ShapesTraining.createModel(small())) {
+            Trainer<VqaBatch> t = new Trainer<>(model, config(1, null, 1, null, 0), loader(new Items(-1), 4, false), VqaBatch::size,
+                    VqaFinetune.step(model), null, "test");
+            assertThrows(IllegalArgumentException.class, () -> t.microBatchThreads(0));
+        }
     }
 
     @Test
