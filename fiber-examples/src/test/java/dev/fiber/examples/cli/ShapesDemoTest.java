@@ -57,8 +57,9 @@ class ShapesDemoTest {
         Matcher m = Pattern.compile("accuracy\\s+([0-9.]+)").matcher(r.out());
         assertTrue(m.find(), r.out());
         double acc = Double.parseDouble(m.group(1));
-        // the committed model's held-out accuracy is documented in docs/PERFORMANCE.md; chance is about 0.35
-        assertTrue(acc > 0.55, "accuracy " + acc + "\n" + r.out());
+        // the committed model's held-out accuracy is documented in docs/PERFORMANCE.md (0.886 on seed 1001, 0.899 on
+        // 2000 questions of seed 12345; 0.86 on these 200); chance is about 0.35, the target 0.85
+        assertTrue(acc > 0.8, "accuracy " + acc + "\n" + r.out());
     }
 
     @Test
