@@ -19,6 +19,7 @@ import dev.fiber.tasks.finetune.ShapesTrainingConfig;
 import dev.fiber.tasks.finetune.ShapesVqaSource;
 import dev.fiber.tasks.finetune.VqaFinetune;
 import dev.fiber.tasks.shapes.ShapesConfig;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -141,18 +142,23 @@ class TrainerTest {
             assertEquals(12, r.steps());
             assertEquals(48, r.samples());
         }
-        try (SafeTensors a = SafeTensors.open(full.resolve("last/model.safetensors"));
-                SafeTensors b = SafeTensors.open(resumed.resolve("last/model.safetensors"));
-                SafeTensors oa = SafeTensors.open(full.resolve("last/optimizer.safetensors"));
-                SafeTensors ob = SafeTensors.open(resumed.resolve("last/optimizer.safetensors"))) {
+        assertSameWeightsAndMoments(full, resumed, "after resume");
+    }
+
+    /** Asserts that two runs' last checkpoints hold bit-identical weights and Adam moments. */
+    static void assertSameWeightsAndMoments(Path runA, Path runB, String what) throws IOException {
+        try (SafeTensors a = SafeTensors.open(runA.resolve("last/model.safetensors"));
+                SafeTensors b = SafeTensors.open(runB.resolve("last/model.safetensors"));
+                SafeTensors oa = SafeTensors.open(runA.resolve("last/optimizer.safetensors"));
+                SafeTensors ob = SafeTensors.open(runB.resolve("last/optimizer.safetensors"))) {
             for (String k : a.tensors().keySet()) {
                 if (a.get(k).dtype().isFloatingPoint()) {
-                    assertArrayEquals(a.get(k).readFloats(), b.get(k).readFloats(), k + " after resume");
+                    assertArrayEquals(a.get(k).readFloats(), b.get(k).readFloats(), k + " " + what);
                 }
             }
             for (String k : oa.tensors().keySet()) {
                 if (k.startsWith("exp_avg")) {
-                    assertArrayEquals(oa.get(k).readFloats(), ob.get(k).readFloats(), k + " after resume");
+                    assertArrayEquals(oa.get(k).readFloats(), ob.get(k).readFloats(), k + " " + what);
                 }
             }
         }
@@ -208,21 +214,7 @@ class TrainerTest {
                 assertEquals(32, r.samples());
             }
         }
-        try (SafeTensors a = SafeTensors.open(seq.resolve("last/model.safetensors"));
-                SafeTensors b = SafeTensors.open(par.resolve("last/model.safetensors"));
-                SafeTensors oa = SafeTensors.open(seq.resolve("last/optimizer.safetensors"));
-                SafeTensors ob = SafeTensors.open(par.resolve("last/optimizer.safetensors"))) {
-            for (String k : a.tensors().keySet()) {
-                if (a.get(k).dtype().isFloatingPoint()) {
-                    assertArrayEquals(a.get(k).readFloats(), b.get(k).readFloats(), k + " with two micro-batches at once");
-                }
-            }
-            for (String k : oa.tensors().keySet()) {
-                if (k.startsWith("exp_avg")) {
-                    assertArrayEquals(oa.get(k).readFloats(), ob.get(k).readFloats(), k + " with two micro-batches at once");
-                }
-            }
-        }
+        assertSameWeightsAndMoments(seq, par, "with two micro-batches at once");
         try (FiberModel model = ShapesTraining.createModel(small())) {
             Trainer<VqaBatch> t = new Trainer<>(model, config(1, null, 1, null, 0), loader(new Items(-1), 4, false), VqaBatch::size,
                     VqaFinetune.step(model), null, "test");
