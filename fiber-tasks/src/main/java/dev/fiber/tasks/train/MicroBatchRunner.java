@@ -26,7 +26,7 @@ import java.util.function.IntFunction;
  * <p>With one thread the micro-batches run one after the other on the caller's thread, each with its
  * dropout seed. With {@code threads > 1} up to that many run at once on worker threads (one libtorch
  * intra-op thread each is what this is for: small models leave a second core idle — the shapes proof
- * runs 1.4x faster with two). libtorch accumulates concurrent backward passes into the shared
+ * runs 1.3x faster with two). libtorch accumulates concurrent backward passes into the shared
  * {@code .grad} under a lock; two contributions give the same sum in either order, so with two
  * micro-batches per step the gradients equal the sequential ones bit for bit (tested). With more
  * micro-batches per step the order of the additions, and with dropout the interleaving of the random
