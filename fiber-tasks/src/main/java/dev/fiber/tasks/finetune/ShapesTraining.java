@@ -194,8 +194,9 @@ public final class ShapesTraining {
      * branch (Swin {@code attn.proj}, {@code attn.proj_i2t}, {@code mlp.fc2}; RoBERTa {@code attention.output.dense},
      * {@code crossattention_t2i.output.dense}, {@code output.dense}) is drawn with its fan-in standard deviation
      * divided by sqrt(2 L), L = the blocks of its backbone (24 Swin blocks, 12 text layers), so its 2 L branches
-     * together add about as much variance to the residual stream as it started with, however deep the stack. Measured on the shapes proof: 73.6 % instead
-     * of 67.1 % held-out accuracy after 1000 steps (docs/PERFORMANCE.md).
+     * together add about as much variance to the residual stream as it started with, however deep the stack.
+     * Measured on the shapes proof: 73.6 % instead of 67.1 % held-out accuracy after 1000 steps
+     * (docs/PERFORMANCE.md).
      *
      * @param name   state-dict key
      * @param config the model configuration

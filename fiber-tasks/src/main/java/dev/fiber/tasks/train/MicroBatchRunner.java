@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
 import dev.fiber.core.model.FiberModel;
 import dev.fiber.core.model.ForwardContext;
 import dev.fiber.core.model.Nn;
@@ -17,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Forward + backward of the micro-batches of one optimizer step (gradient accumulation): each loss is
@@ -83,22 +83,18 @@ final class MicroBatchRunner<B> implements AutoCloseable {
      * @throws IllegalStateException if a loss is not finite (its backward is not run)
      * @throws Exception             if a step fails
      */
-    float[] run(List<B> batches, int accumulate, IntFunction<Integer> seeds, IntFunction<String> where) throws Exception {
+    float[] run(List<B> batches, int accumulate, IntUnaryOperator seeds, IntFunction<String> where) throws Exception {
         float[] losses = new float[batches.size()];
         if (pool == null) {
             for (int i = 0; i < batches.size(); i++) {
-                Engine.getInstance().setRandomSeed(seeds.apply(i));
-                try (NDManager scope = model.manager().newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray loss = step.loss(ctx, batches.get(i), scope);
-                    losses[i] = checked(loss.getFloat(), where, i);
-                    gc.backward(accumulate > 1 ? Nn.divScalar(loss, accumulate) : loss);
-                }
+                Engine.getInstance().setRandomSeed(seeds.applyAsInt(i));
+                losses[i] = backward(batches.get(i), accumulate, where, i);
             }
             return losses;
         }
         for (int start = 0; start < batches.size(); start += threads) {
             int end = Math.min(batches.size(), start + threads);
-            Engine.getInstance().setRandomSeed(seeds.apply(start));
+            Engine.getInstance().setRandomSeed(seeds.applyAsInt(start));
             List<Future<Float>> wave = new ArrayList<>();
             for (int i = start; i < end; i++) {
                 final int index = i;
@@ -122,13 +118,21 @@ final class MicroBatchRunner<B> implements AutoCloseable {
         return losses;
     }
 
-    /** One micro-batch on a worker thread: gradient mode is per thread in libtorch. */
+    /**
+     * One micro-batch, on the calling thread: what DJL's {@code GradientCollector} does (gradient mode on,
+     * backward from ones), without its process-wide "one collector at a time" flag, since libtorch's gradient
+     * mode is per thread and concurrent backward passes are allowed.
+     */
     private float backward(B batch, int accumulate, IntFunction<String> where, int index) {
         boolean previous = JniUtils.isGradMode();
         JniUtils.setGradMode(true);
         try (NDManager scope = model.manager().newSubManager()) {
             NDArray loss = step.loss(ctx, batch, scope);
-            float value = checked(loss.getFloat(), where, index);
+            float value = loss.getFloat();
+            if (!Float.isFinite(value)) {
+                throw new IllegalStateException("non-finite training loss " + value + " at " + where.apply(index)
+                        + "; lower the learning rate or enable clipping");
+            }
             NDArray scaled = accumulate > 1 ? Nn.divScalar(loss, accumulate) : loss;
             NDArray seed = scope.ones(scaled.getShape(), scaled.getDataType());
             JniUtils.backward((PtNDArray) scaled, (PtNDArray) seed, false, false);
@@ -136,14 +140,6 @@ final class MicroBatchRunner<B> implements AutoCloseable {
         } finally {
             JniUtils.setGradMode(previous);
         }
-    }
-
-    private static float checked(float loss, IntFunction<String> where, int index) {
-        if (!Float.isFinite(loss)) {
-            throw new IllegalStateException("non-finite training loss " + loss + " at " + where.apply(index)
-                    + "; lower the learning rate or enable clipping");
-        }
-        return loss;
     }
 
     @Override
